@@ -1,0 +1,72 @@
+/*
+ * arp.h - the Address Resolution Protocol for IPv4 over Ethernet (RFC 826),
+ * with a bounded cache, a bounded queue of packets waiting for resolution,
+ * retries, and gratuitous announcements (RFC 5227 3).
+ */
+#ifndef TS_ARP_H
+#define TS_ARP_H
+
+#include "ts.h"
+#include <stdio.h>
+
+#define ARP_PKT_LEN     28
+#define ARP_HRD_ETHER   1
+#define ARP_OP_REQUEST  1
+#define ARP_OP_REPLY    2
+
+struct netif;
+struct pkb;
+
+struct arp_pkt {
+    uint16_t hrd;             /* hardware type: 1 = Ethernet */
+    uint16_t pro;             /* protocol type: 0x0800 = IPv4 */
+    uint8_t hln;              /* 6 */
+    uint8_t pln;              /* 4 */
+    uint16_t op;
+    uint8_t sha[6];           /* sender hardware address */
+    uint32_t spa;             /* sender protocol address */
+    uint8_t tha[6];           /* target hardware address */
+    uint32_t tpa;             /* target protocol address */
+};
+
+struct arp_config {
+    unsigned cache_size;      /* entries (default 64) */
+    unsigned pending_max;     /* packets waiting per unresolved address (default 4) */
+    uint64_t reachable_us;    /* how long a learned entry lives (default 60 s) */
+    uint64_t retry_us;        /* time between requests (default 1 s) */
+    unsigned retries;         /* requests before giving up (default 3) */
+};
+
+/* Parse an ARP packet: TS_ETRUNC if short; the meaning is checked by arp_input. */
+int arp_parse(const uint8_t *b, size_t n, struct arp_pkt *a);
+void arp_emit(uint8_t *b, const struct arp_pkt *a);
+
+/* Set up the cache; NULL means the defaults. Returns TS_ENOMEM on failure. */
+int arp_init(const struct arp_config *cfg);
+/* Empty the cache, freeing every waiting packet (also on shutdown). */
+void arp_flush(void);
+void arp_shutdown(void);
+
+/* From ether_input, Ethernet header already pulled. Owns p. */
+void arp_input(struct netif *nif, struct pkb *p);
+
+/*
+ * Find the MAC for `ip` on nif.
+ *   returns 1: mac[] filled; the caller keeps p and sends it.
+ *   returns 0: unresolved; p now waits in the pending queue (ARP owns it)
+ *              and a request went out. It is sent when the reply comes.
+ *   returns <0: no room to wait; p was freed and the drop counted.
+ */
+int arp_resolve(struct netif *nif, uint32_t ip, struct pkb *p, uint8_t mac[6]);
+
+/* Announce our address with a gratuitous ARP request (RFC 5227 3). */
+void arp_announce(struct netif *nif);
+
+/* For tests and the inspection view: 1 and mac[] if `ip` is resolved. */
+int arp_lookup(uint32_t ip, uint8_t mac[6]);
+/* How many entries are in use, and how many packets are waiting in all. */
+unsigned arp_count(void);
+unsigned arp_pending_count(void);
+void arp_dump(FILE *f);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * ipv4.c - IPv4 receive and send (RFC 791, RFC 1122 3.2.1 and 3.3).
+ *
+ * Receive (ipv4_input): parse and validate in the classic order (size,
+ * version, header length, total length against the frame, checksum), then
+ * source and destination checks, then hand the payload to the protocol
+ * registered with ipv4_register(). Send (ipv4_output): route, push the
+ * header, ether_output.
+ *
+ * Called by ether_input and by icmp/udp/tcp. Leaves out: fragmentation and
+ * reassembly (LIMIT: ipv4.fragment counts dropped fragments, ipv4.too_big
+ * refused sends), forwarding, multicast, options processing (they are
+ * accepted and skipped, RFC 1122 3.2.1.8 lets a host ignore most of them).
+ * LAB(hooks): the INPUT hook sits before the demux in ipv4_input, OUTPUT and
+ * POSTROUTING before ether_output in ipv4_output.
+ */
+#include "ipv4.h"
+#include "icmp.h"
+#include "ether.h"
+#include "netif.h"
+#include "route.h"
+#include "pkb.h"
+#include "clock.h"
+#include "checksum.h"
+#include "stats.h"
+#include "trace.h"
+
+/*
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |Version|  IHL  |Type of Service|          Total Length         |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |         Identification        |Flags|      Fragment Offset    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Time to Live |    Protocol   |         Header Checksum       |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                       Source Address                          |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Destination Address                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Options (IHL > 5)          |    Padding    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+
+int
+ipv4_parse(const uint8_t *b, size_t n, struct ipv4_hdr *h)
+{
+    struct rd r = rd_init(b, n);
+    uint8_t vihl = rd_u8(&r);
+    uint16_t frag;
+
+    h->tos = rd_u8(&r);
+    h->total_len = rd_be16(&r);
+    h->id = rd_be16(&r);
+    frag = rd_be16(&r);
+    h->ttl = rd_u8(&r);
+    h->proto = rd_u8(&r);
+    h->csum = rd_be16(&r);
+    h->src = rd_be32(&r);
+    h->dst = rd_be32(&r);
+    h->version = vihl >> 4;
+    h->hlen = (uint8_t)((vihl & 0x0f) * 4);
+    h->flags = (uint8_t)(frag >> 13);
+    h->frag_off = frag & 0x1fff;
+    h->to_bcast = false;
+    if (r.err)
+        return TS_ETRUNC;                  /* shorter than 20 bytes */
+    if (h->version != 4 || h->hlen < IPV4_HDR_MIN)
+        return TS_EBADVER;                 /* RFC 1122 3.2.1.1; IHL >= 5 (RFC 791) */
+    if (h->hlen > n || h->total_len < h->hlen || h->total_len > n)
+        return TS_EBADLEN;                 /* RFC 1122 3.2.1.2: lengths must fit the frame */
+    if (csum(b, h->hlen) != 0)
+        return TS_EBADSUM;                 /* RFC 1122 3.2.1.2: MUST verify and discard */
+    return TS_OK;
+}
+
+void
+ipv4_emit(uint8_t *b, const struct ipv4_hdr *h)
+{
+    struct wr w = wr_init(b, IPV4_HDR_MIN);
+
+    wr_u8(&w, (uint8_t)(0x40 | (IPV4_HDR_MIN / 4)));
+    wr_u8(&w, h->tos);
+    wr_be16(&w, h->total_len);
+    wr_be16(&w, h->id);
+    wr_be16(&w, (uint16_t)((h->flags << 13) | h->frag_off));
+    wr_u8(&w, h->ttl);
+    wr_u8(&w, h->proto);
+    wr_be16(&w, 0);                        /* checksum computed below */
+    wr_be32(&w, h->src);
+    wr_be32(&w, h->dst);
+    put_be16(b + 10, csum(b, IPV4_HDR_MIN));
+}
+
+/* State ------------------------------------------------------------------- */
+
+static ipv4_handler handlers[256];
+static uint16_t next_id;
+
+void
+ipv4_register(uint8_t proto, ipv4_handler fn)
+{
+    handlers[proto] = fn;
+}
+
+void
+ipv4_init(void)
+{
+    for (int i = 0; i < 256; i++)
+        handlers[i] = NULL;
+    next_id = (uint16_t)rand32();
+}
+
+static const char *
+proto_name(uint8_t proto)
+{
+    switch (proto) {
+    case IPPROTO_ICMP_: return "ICMP";
+    case IPPROTO_TCP_:  return "TCP";
+    case IPPROTO_UDP_:  return "UDP";
+    default:            return "proto";
+    }
+}
+
+/* Receive ----------------------------------------------------------------- */
+
+void
+ipv4_input(struct netif *nif, struct pkb *p)
+{
+    struct ipv4_hdr ih;
+    char s1[IP4_STRLEN], s2[IP4_STRLEN];
+    int err;
+
+    STAT_INC(ipv4, rx);
+    err = ipv4_parse(p->data, p->len, &ih);
+    if (err == TS_ETRUNC)
+        DROP(p, ipv4, truncated);
+    if (err == TS_EBADVER && ih.version != 4)
+        DROP(p, ipv4, bad_version);
+    if (err == TS_EBADVER)
+        DROP(p, ipv4, bad_hlen);
+    if (err == TS_EBADLEN && ih.hlen > p->len)
+        DROP(p, ipv4, bad_hlen);
+    if (err == TS_EBADLEN)
+        DROP(p, ipv4, bad_len);
+    if (err == TS_EBADSUM)
+        DROP(p, ipv4, bad_checksum);
+    TRACE_IN(p, "ipv4", "%s > %s %s(%u) ttl %u id %u len %u%s%s", ip4_str(ih.src, s1),
+             ip4_str(ih.dst, s2), proto_name(ih.proto), ih.proto, ih.ttl, ih.id, ih.total_len,
+             ih.flags & IPV4_FLAG_MF ? " MF" : "", ih.frag_off ? " frag" : "");
+    /* Drop the Ethernet padding: total length is the truth (RFC 791 3.1). */
+    pkb_trim(p, ih.total_len);
+
+    /* RFC 1122 3.2.1.3: a source must be a unique host address. */
+    if (ih.src == 0xffffffffu || ipv4_is_multicast(ih.src) || netif_is_bcast(nif, ih.src))
+        DROP(p, ipv4, bad_src);
+    /* RFC 1122 3.2.1.3: 127/8 must never appear on the wire. */
+    if (!(nif->flags & NETIF_LOOPBACK) && (ipv4_is_loopback(ih.src) || ipv4_is_loopback(ih.dst)))
+        DROP(p, ipv4, martian_lo);
+    /* RFC 1122 3.3.4.2: accept our own addresses (any interface) and broadcasts. */
+    if (netif_is_bcast(nif, ih.dst))
+        ih.to_bcast = true;
+    else if (netif_by_addr(ih.dst) == NULL &&
+             !((nif->flags & NETIF_LOOPBACK) && ipv4_is_loopback(ih.dst)))
+        DROP(p, ipv4, not_for_us);
+    if (ih.hlen > IPV4_HDR_MIN)
+        STAT_INC(ipv4, options);          /* RFC 1122 3.2.1.8: skipped, not refused */
+    /* RFC 791 3.2: fragments need reassembly, which this stack leaves out. */
+    if ((ih.flags & IPV4_FLAG_MF) || ih.frag_off != 0)
+        DROP(p, ipv4, fragment);
+
+    p->nh = p->data;
+    pkb_pull(p, ih.hlen);
+    if (handlers[ih.proto] == NULL) {
+        /* RFC 1122 3.2.2.1: a host SHOULD say "protocol unreachable". */
+        icmp_send_unreach(p, &ih, ICMP_UNREACH_PROTO);
+        DROP(p, ipv4, unknown_proto);
+    }
+    STAT_INC(ipv4, delivered);
+    handlers[ih.proto](nif, p, &ih);
+}
+
+/* Send -------------------------------------------------------------------- */
+
+uint32_t
+ipv4_source_for(uint32_t dst)
+{
+    const struct route *r = route_lookup(dst);
+    struct netif *own = netif_by_addr(dst);
+
+    if (own)
+        return dst;                       /* talking to ourselves: keep the address */
+    if (r == NULL)
+        return 0;
+    return ipv4_is_loopback(dst) ? dst : r->nif->addr;
+}
+
+int
+ipv4_output(struct pkb *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl)
+{
+    const struct route *r = route_lookup(dst);
+    struct ipv4_hdr ih;
+    uint8_t *b;
+    uint32_t nexthop;
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], s3[IP4_STRLEN];
+
+    if (r == NULL) {
+        stats_drop(p, ST_ipv4_no_route);
+        return TS_ENOROUTE;
+    }
+    if (p->len + IPV4_HDR_MIN > r->nif->mtu) {
+        stats_drop(p, ST_ipv4_too_big);
+        return TS_EMSGSIZE;
+    }
+    b = pkb_push(p, IPV4_HDR_MIN);
+    if (b == NULL) {
+        stats_drop(p, ST_ipv4_no_headroom);
+        return TS_ENOMEM;
+    }
+    ih.version = 4;
+    ih.hlen = IPV4_HDR_MIN;
+    ih.tos = 0;
+    ih.total_len = (uint16_t)p->len;
+    ih.id = next_id++;
+    ih.flags = 0;
+    ih.frag_off = 0;
+    ih.ttl = ttl ? ttl : IPV4_DEFAULT_TTL;
+    ih.proto = proto;
+    ih.src = src ? src : ipv4_source_for(dst);
+    ih.dst = dst;
+    ipv4_emit(b, &ih);
+    p->nh = b;
+    nexthop = route_nexthop(r, dst);
+    p->nif = r->nif;
+    TRACE_OUT(p, "ipv4", "%s > %s %s(%u) ttl %u id %u len %u next-hop %s dev %s", ip4_str(ih.src, s1),
+              ip4_str(dst, s2), proto_name(proto), proto, ih.ttl, ih.id, ih.total_len,
+              ip4_str(nexthop, s3), r->nif->name);
+    STAT_INC(ipv4, tx);
+    return ether_output(r->nif, p, nexthop);
+}

@@ -1,0 +1,143 @@
+/*
+ * stack.c - start-up, shut-down and the event loop turn (DESIGN.md "The
+ * event loop"). The loop owns time: it refreshes the clock, waits in poll()
+ * no longer than the next timer, and runs timers after the frames.
+ */
+#include "stack.h"
+#include "netif.h"
+#include "pkb.h"
+#include "ether.h"
+#include "arp.h"
+#include "ipv4.h"
+#include "icmp.h"
+#include "route.h"
+#include "clock.h"
+#include "stats.h"
+#include "../drivers/loopback.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <time.h>
+
+static struct stack_config cfg;
+static struct netif *lo;
+
+void
+stack_defaults(struct stack_config *c)
+{
+    *c = (struct stack_config){
+        .pkb_count = 1024,
+        .rx_batch = 32,
+        .virtual_clock = false,
+        .seed = 0,
+        .arp = { 64, 4, 60 * US_PER_SEC, 1 * US_PER_SEC, 3 },
+        .icmp = { 100, 50 },
+    };
+}
+
+int
+stack_init(const struct stack_config *c)
+{
+    struct timespec ts;
+
+    if (c)
+        cfg = *c;
+    else
+        stack_defaults(&cfg);
+    clock_use_virtual(cfg.virtual_clock);
+    clock_refresh();
+    clock_gettime(CLOCK_REALTIME, &ts);
+    rand_seed(cfg.seed ? cfg.seed : (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20));
+    stats_reset();
+    if (pkb_pool_init(cfg.pkb_count ? cfg.pkb_count : 1024) != TS_OK)
+        return TS_ENOMEM;
+    if (arp_init(&cfg.arp) != TS_OK)
+        return TS_ENOMEM;
+    icmp_init(&cfg.icmp);
+    ipv4_init();
+    route_flush();
+    ipv4_register(IPPROTO_ICMP_, icmp_input);
+    /* RFC 1122 3.2.1.3: 127/8 is internal host loopback. */
+    lo = loopback_create();
+    if (lo == NULL)
+        return TS_ENOMEM;
+    netif_set_addr(lo, IP4(127, 0, 0, 1), 8);
+    route_add(IP4(127, 0, 0, 0), 8, 0, lo);
+    return TS_OK;
+}
+
+void
+stack_shutdown(void)
+{
+    arp_shutdown();
+    netif_remove_all();
+    route_flush();
+    lo = NULL;
+    pkb_pool_free();
+}
+
+struct netif *
+stack_loopback(void)
+{
+    return lo;
+}
+
+int
+stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix)
+{
+    int err;
+
+    if (prefix > 32)
+        return TS_EINVAL;
+    netif_set_addr(nif, addr, prefix);
+    err = route_add(addr, prefix, 0, nif);            /* connected route */
+    if (err == TS_OK && lo)
+        err = route_add(addr, 32, 0, lo);             /* our own address: via lo */
+    return err;
+}
+
+int
+stack_poll(int timeout_ms)
+{
+    struct pollfd fds[NETIF_MAX];
+    struct netif *owner[NETIF_MAX];
+    uint64_t next;
+    int nfds = 0, n;
+
+    clock_refresh();
+    for (int i = 0; netif_at(i); i++) {
+        struct netif *nif = netif_at(i);
+
+        if (nif->fd >= 0) {
+            fds[nfds].fd = nif->fd;
+            fds[nfds].events = POLLIN;
+            fds[nfds].revents = 0;
+            owner[nfds++] = nif;
+        }
+    }
+    /* Wait no longer than the next timer, and not at all if loopback has work. */
+    next = timer_next_delay();
+    if (next != UINT64_MAX) {
+        uint64_t ms = (next + 999) / 1000;
+
+        if (timeout_ms < 0 || ms < (uint64_t)timeout_ms)
+            timeout_ms = (int)ms;
+    }
+    if (loopback_pending(lo))
+        timeout_ms = 0;
+    if (cfg.virtual_clock && timeout_ms != 0)
+        timeout_ms = 0;       /* virtual time does not pass while we wait */
+    n = poll(fds, (nfds_t)nfds, timeout_ms);
+    if (n < 0 && errno != EINTR)
+        return TS_EIO;
+    clock_refresh();
+    for (int i = 0; n > 0 && i < nfds; i++) {
+        if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
+            owner[i]->ops->rx(owner[i], cfg.rx_batch);
+    }
+    timer_run_due();
+    /* Loopback frames sent during this turn come back in now (no recursion). */
+    if (lo)
+        lo->ops->rx(lo, cfg.rx_batch);
+    return TS_OK;
+}

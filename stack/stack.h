@@ -1,0 +1,46 @@
+/*
+ * stack.h - bringing the stack up and turning its event loop.
+ *
+ * One turn of the loop (stack_poll): poll() the drivers' descriptors with the
+ * timeout set by the next timer, read a bounded batch of frames from each
+ * ready driver and process each to completion, run due timers, feed the
+ * loopback queue back in. Nothing else in the stack blocks.
+ */
+#ifndef TS_STACK_H
+#define TS_STACK_H
+
+#include "ts.h"
+#include "arp.h"
+#include "icmp.h"
+
+struct netif;
+
+struct stack_config {
+    size_t pkb_count;         /* packet buffers in the pool (default 1024) */
+    int rx_batch;             /* frames read per driver per turn (default 32) */
+    bool virtual_clock;       /* unit tests and replay */
+    uint64_t seed;            /* seeds ISNs, ports, IP IDs (0: from the clock) */
+    struct arp_config arp;    /* zero fields take ARP's defaults */
+    struct icmp_config icmp;  /* zero fields take ICMP's defaults */
+};
+
+/* Fill cfg with the defaults. */
+void stack_defaults(struct stack_config *cfg);
+/* Allocate pools, register protocols, create `lo` 127.0.0.1/8. TS_OK or TS_ENOMEM. */
+int stack_init(const struct stack_config *cfg);
+/* Free everything (pools, ARP cache, interfaces); safe to call stack_init again after. */
+void stack_shutdown(void);
+
+/*
+ * Add an Ethernet interface with address/prefix: also installs its connected
+ * route and a host route for its own address through `lo`.
+ */
+int stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix);
+
+/* One loop turn, waiting at most timeout_ms (-1 = until a timer or frame). */
+int stack_poll(int timeout_ms);
+
+/* The loopback interface. */
+struct netif *stack_loopback(void);
+
+#endif
