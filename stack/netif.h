@@ -26,6 +26,8 @@ struct netif_ops {
     int (*rx)(struct netif *nif, int budget);
     /* Release the driver's resources. */
     void (*close)(struct netif *nif);
+    /* Virtual clock only: when the next frame is due (replay), UINT64_MAX if none. */
+    uint64_t (*next_time)(struct netif *nif);
 };
 
 struct netif {
