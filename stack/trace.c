@@ -80,6 +80,16 @@ ts_strerror(int err)
     case TS_EBADVAL:  return "bad field value";
     case TS_EIO:      return "driver error";
     case TS_EMSGSIZE: return "message too long";
+    case TS_EAGAIN:   return "try again";
+    case TS_ECONNREFUSED: return "connection refused";
+    case TS_ECONNRESET:   return "connection reset";
+    case TS_ETIMEDOUT:    return "timed out";
+    case TS_ENOTCONN:     return "not connected";
+    case TS_EISCONN:      return "already connected";
+    case TS_EADDRINUSE:   return "address in use";
+    case TS_EPIPE:        return "broken pipe";
+    case TS_EINPROGRESS:  return "in progress";
+    case TS_EALREADY:     return "already in progress";
     default:          return "unknown error";
     }
 }

@@ -26,6 +26,17 @@ enum ts_err {
     TS_EBADVAL   = -8,   /* a field holds a value we do not accept */
     TS_EIO       = -9,   /* the driver failed */
     TS_EMSGSIZE  = -10,  /* larger than the MTU */
+    /* Connection errors (TCP); the socket layer maps each to the errno of the same name. */
+    TS_EAGAIN       = -11,  /* nothing to read / no room to write now */
+    TS_ECONNREFUSED = -12,  /* RST in answer to our SYN */
+    TS_ECONNRESET   = -13,  /* RST on an open connection */
+    TS_ETIMEDOUT    = -14,  /* retransmissions gave up */
+    TS_ENOTCONN     = -15,  /* not connected */
+    TS_EISCONN      = -16,  /* already connected */
+    TS_EADDRINUSE   = -17,  /* local address/port taken */
+    TS_EPIPE        = -18,  /* write after our side was shut down */
+    TS_EINPROGRESS  = -19,  /* non-blocking connect started */
+    TS_EALREADY     = -20,  /* connect already in progress */
 };
 const char *ts_strerror(int err);
 
