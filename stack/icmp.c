@@ -65,7 +65,7 @@ icmp_emit(uint8_t *b, size_t n, const struct icmp_hdr *h)
 /* State ------------------------------------------------------------------- */
 
 static struct icmp_config cfg = { 100, 50 };
-static uint64_t tokens_milli;             /* tokens * 1000, for smooth refill */
+static uint64_t tokens_micro;             /* tokens * 10^6: refill in whole us is exact */
 static uint64_t last_refill;
 static icmp_err_handler err_handlers[256];
 
@@ -74,7 +74,7 @@ icmp_init(const struct icmp_config *c)
 {
     if (c)
         cfg = *c;
-    tokens_milli = (uint64_t)cfg.burst * 1000;
+    tokens_micro = (uint64_t)cfg.burst * US_PER_SEC;
     last_refill = clock_now();
     for (int i = 0; i < 256; i++)
         err_handlers[i] = NULL;
@@ -86,20 +86,28 @@ icmp_register_err(uint8_t proto, icmp_err_handler fn)
     err_handlers[proto] = fn;
 }
 
-/* Token bucket: refill rate_per_sec tokens a second, up to burst. */
+/*
+ * Token bucket: refill rate_per_sec tokens a second, up to burst. Counted in
+ * millionths of a token, so dt_us * rate is exact and no fraction is lost
+ * when errors are asked for every few microseconds (a flood).
+ */
 static bool
 icmp_rate_ok(void)
 {
     uint64_t now = clock_now();
-    uint64_t cap = (uint64_t)cfg.burst * 1000;
+    uint64_t cap = (uint64_t)cfg.burst * US_PER_SEC;  /* in millionths of a token */
+    uint64_t dt = now - last_refill;
 
-    tokens_milli += (now - last_refill) * cfg.rate_per_sec / 1000;
-    if (tokens_milli > cap)
-        tokens_milli = cap;
+    /* After `burst` seconds any rate >= 1 has filled it: clamp so dt * rate cannot overflow. */
+    if (dt > (uint64_t)cfg.burst * US_PER_SEC)
+        dt = (uint64_t)cfg.burst * US_PER_SEC;
+    tokens_micro += dt * cfg.rate_per_sec;
+    if (tokens_micro > cap)
+        tokens_micro = cap;
     last_refill = now;
-    if (tokens_milli < 1000)
+    if (tokens_micro < US_PER_SEC)
         return false;
-    tokens_milli -= 1000;
+    tokens_micro -= US_PER_SEC;
     return true;
 }
 
@@ -212,7 +220,7 @@ icmp_send_unreach(const struct pkb *orig, const struct ipv4_hdr *ih, uint8_t cod
     /* ... nor about a broadcast/multicast datagram, a non-first fragment, or a
      * source that is not a unique host. */
     if (ih->to_bcast || ipv4_is_multicast(ih->dst) || ih->frag_off != 0 || ih->src == 0 ||
-        ipv4_is_multicast(ih->src) || ih->src == 0xffffffffu)
+        ipv4_is_multicast(ih->src) || ipv4_is_reserved(ih->src) || ih->src == 0xffffffffu)
         goto suppressed;
     if (!icmp_rate_ok()) {
         STAT_INC(icmp, rate_limited);

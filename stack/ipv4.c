@@ -153,7 +153,8 @@ ipv4_input(struct netif *nif, struct pkb *p)
     pkb_trim(p, ih.total_len);
 
     /* RFC 1122 3.2.1.3: a source must be a unique host address. */
-    if (ih.src == 0xffffffffu || ipv4_is_multicast(ih.src) || netif_is_bcast(nif, ih.src))
+    if (ih.src == 0xffffffffu || ipv4_is_multicast(ih.src) || ipv4_is_reserved(ih.src) ||
+        netif_is_bcast(nif, ih.src))
         DROP(p, ipv4, bad_src);
     /* RFC 1122 3.2.1.3: 127/8 must never appear on the wire. */
     if (!(nif->flags & NETIF_LOOPBACK) && (ipv4_is_loopback(ih.src) || ipv4_is_loopback(ih.dst)))

@@ -70,6 +70,13 @@ ipv4_is_loopback(uint32_t ip)
     return (ip >> 24) == 127;
 }
 
+/* Class E, 240.0.0.0/4: reserved, never a host's address (RFC 1112 4, RFC 1122 3.2.1.3). */
+static inline bool
+ipv4_is_reserved(uint32_t ip)
+{
+    return (ip >> 28) == 0xf;
+}
+
 static inline bool
 ipv4_is_multicast(uint32_t ip)
 {
