@@ -1,9 +1,11 @@
 /*
- * tapstack.c - the program: parse options, bring the stack up on a tap,
- * run the event loop until SIGINT/SIGTERM, print counters on SIGUSR1 and,
- * with --stats, on exit.
+ * tapstack.c - the program: parse options, bring the stack up on a tap (or
+ * on lo alone with --loopback), start the apps, and run the main loop until
+ * SIGINT/SIGTERM: one ts_poll() over every app's descriptors, then each ready
+ * one's handler (app.c). Prints counters on SIGUSR1 and, with --stats, on exit.
  *
- *   tapstack --tap tap0 --ip 10.0.0.2/24 --gw 10.0.0.1 [--trace] [--pcap F]
+ *   tapstack --tap tap0 --ip 10.0.0.2/24 --gw 10.0.0.1 [--route N/P via G] [--trace]
+ *   tapstack --loopback [--stay]      no tap, no root: the stack talks to itself
  */
 #include "../stack/stack.h"
 #include "../stack/netif.h"
@@ -12,8 +14,11 @@
 #include "../stack/pkb.h"
 #include "../stack/stats.h"
 #include "../stack/trace.h"
+#include "../stack/socket.h"
+#include "../stack/udp.h"
 #include "../drivers/tap.h"
 #include "../drivers/pcapfile.h"
+#include "app.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -24,7 +29,15 @@
 
 #define DEFAULT_MAC "02:74:73:00:00:02"   /* locally administered; "ts" */
 
+struct static_route {
+    uint32_t dst;
+    uint8_t prefix;
+    uint32_t gw;
+};
+
 struct options {
+    bool loopback;            /* --loopback: lo only, servers + client, trace on */
+    bool stay;                /* --stay: keep serving after the client is done */
     const char *tap;
     uint32_t ip;
     uint8_t prefix;
@@ -35,6 +48,9 @@ struct options {
     bool stats;
     const char *pcap;
     size_t pkbs;
+    unsigned sockets;
+    struct static_route routes[ROUTE_MAX];
+    int nroutes;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -45,21 +61,32 @@ usage(FILE *f)
 {
     fprintf(f,
         "usage: tapstack --tap NAME --ip A.B.C.D/PREFIX [options]\n"
+        "       tapstack --loopback [--stay] [--trace] [--pcap FILE] [--stats]\n"
         "\n"
         "A teaching TCP/IP stack in one process, attached to a Linux tap device.\n"
         "Run it inside the lab namespace: ip netns exec tslab ./tapstack --tap tap0 \\\n"
         "    --ip 10.0.0.2/24 --gw 10.0.0.1     (or simply: make run)\n"
+        "Then, from the lab: ping 10.0.0.2, or nc -u 10.0.0.2 7 (UDP echo).\n"
         "\n"
         "  --tap NAME        tap device to attach to (created if it does not exist)\n"
         "  --ip A/P          the stack's address and prefix length, e.g. 10.0.0.2/24\n"
-        "  --gw A            default gateway (optional)\n"
+        "  --gw A            default gateway (the same as --route default via A)\n"
+        "  --route N/P via G a static route through gateway G (repeatable), e.g.\n"
+        "                    --route 192.168.5.0/24 via 10.0.0.1; G must be on the --ip subnet\n"
         "  --mac M           the stack's MAC (default " DEFAULT_MAC ", never the tap's own)\n"
+        "  --loopback        no tap, no root: only lo 127.0.0.1/8, the servers below and a\n"
+        "                    client that sends datagrams to 127.0.0.1:7 and prints the\n"
+        "                    echoes, trace on; exits 0 once everything came back\n"
+        "  --stay            with --loopback: keep serving after the client is done\n"
         "  --trace           print every frame decoded layer by layer, and every drop\n"
         "  --pcap FILE       capture every frame in and out to FILE (tcpdump format)\n"
         "  --stats           print the counters on exit (kill -USR1 prints them any time)\n"
         "  --pkbs N          packet buffers in the pool (default 1024, 16..65536)\n"
+        "  --sockets N       size of the socket table (default 64, 4..4096)\n"
         "  -h, --help        this text\n"
         "\n"
+        "Services, on every address of the stack: UDP echo on port 7 (RFC 862),\n"
+        "UDP discard on port 9 (RFC 863).\n"
         "Prints 'tapstack: ready ...' when it can take traffic. Ctrl-C stops it.\n");
 }
 
@@ -94,11 +121,51 @@ parse_cidr(const char *s, uint32_t *ip, uint8_t *prefix)
     return 0;
 }
 
+/* "--route N/P via G": the route in s, or (s without " via ") in argv[*next..]. */
+static void
+parse_route(const char *s, char **argv, int argc, int *next, struct options *o)
+{
+    char net[64], via[16], gw[32];
+    struct static_route *r;
+
+    if (o->nroutes == ROUTE_MAX)
+        die_usage("too many --route options (at most %s)", "16");
+    r = &o->routes[o->nroutes];
+    if (strchr(s, ' ') != NULL) {
+        if (sscanf(s, "%63s %15s %31s", net, via, gw) != 3)
+            die_usage("bad --route '%s': expected N/P via GATEWAY", s);
+    } else {
+        if (*next + 1 >= argc)
+            die_usage("--route %s needs 'via GATEWAY' after it", s);
+        snprintf(net, sizeof(net), "%s", s);
+        snprintf(via, sizeof(via), "%s", argv[*next]);
+        snprintf(gw, sizeof(gw), "%s", argv[*next + 1]);
+        *next += 2;
+    }
+    if (strcmp(via, "via") != 0)
+        die_usage("bad --route: expected 'via' after the network, got '%s'", via);
+    if (strcmp(net, "default") == 0) {
+        r->dst = 0;
+        r->prefix = 0;
+    } else if (parse_cidr(net, &r->dst, &r->prefix) < 0) {
+        die_usage("bad --route network '%s': expected A.B.C.D/PREFIX or default", net);
+    } else if (r->dst & ~prefix_mask(r->prefix)) {
+        die_usage("bad --route network '%s': host bits set beyond the prefix", net);
+    }
+    if (ip4_parse_str(gw, &r->gw) != TS_OK)
+        die_usage("bad --route gateway '%s': expected A.B.C.D", gw);
+    o->nroutes++;
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option longopts[] = {
         { "tap",   required_argument, NULL, 't' },
+        { "loopback", no_argument,    NULL, 'L' },
+        { "stay",  no_argument,       NULL, 'S' },
+        { "route", required_argument, NULL, 'r' },
+        { "sockets", required_argument, NULL, 'k' },
         { "ip",    required_argument, NULL, 'i' },
         { "gw",    required_argument, NULL, 'g' },
         { "mac",   required_argument, NULL, 'm' },
@@ -115,14 +182,32 @@ parse_options(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof(*o));
     o->pkbs = 1024;
+    o->sockets = 64;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
         exit(2);
     }
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    /* "+": no permuting, so --route can take the two words after it. */
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
         switch (c) {
+        case 'L':
+            o->loopback = true;
+            break;
+        case 'S':
+            o->stay = true;
+            break;
+        case 'r':
+            parse_route(optarg, argv, argc, &optind, o);
+            break;
+        case 'k':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || n < 4 || n > 4096)
+                die_usage("bad --sockets '%s': expected a number from 4 to 4096", optarg);
+            o->sockets = (unsigned)n;
+            break;
         case 't':
             o->tap = optarg;
             break;
@@ -170,6 +255,13 @@ parse_options(int argc, char **argv, struct options *o)
     }
     if (optind < argc)
         die_usage("unexpected argument '%s'", argv[optind]);
+    if (o->loopback) {
+        if (o->tap || o->ip || o->gw || o->nroutes)
+            die_usage("%s", "--loopback runs on lo alone: no --tap, --ip, --gw or --route");
+        return;
+    }
+    if (o->stay)
+        die_usage("%s", "--stay goes with --loopback");
     if (o->tap == NULL)
         die_usage("%s", "--tap NAME is required");
     if (o->ip == 0)
@@ -178,6 +270,13 @@ parse_options(int argc, char **argv, struct options *o)
         char s[IP4_STRLEN];
 
         die_usage("--gw %s is not inside the --ip subnet", ip4_str(o->gw, s));
+    }
+    for (int i = 0; i < o->nroutes; i++) {
+        char s[IP4_STRLEN];
+
+        if ((o->routes[i].gw & prefix_mask(o->prefix)) != (o->ip & prefix_mask(o->prefix)))
+            die_usage("--route gateway %s is not inside the --ip subnet (not on-link)",
+                      ip4_str(o->routes[i].gw, s));
     }
 }
 
@@ -214,10 +313,112 @@ dump_stats(void)
     stats_dump(stdout, 0);
     printf("arp.entries %u\n", arp_count());
     printf("arp.waiting %u\n", arp_pending_count());
+    printf("sock.open %u\n", socket_count());
     printf("rss_kb %ld\n", rss_kb());
     printf("--- end stats ---\n");
+    printf("--- sockets ---\n");
+    udp_dump(stdout);
+    printf("--- end sockets ---\n");
     fflush(stdout);
     pcapfile_capture_flush();
+}
+
+/* The servers every tapstack runs. Your own app (docs/api.md): one line here. */
+static const struct app *const services[] = {
+    &echo_app,
+    &discard_app,
+};
+
+/* Start the servers (and, in loopback mode, the client). 0 or -1. */
+static int
+start_apps(bool loopback)
+{
+    for (size_t i = 0; i < ARRAY_LEN(services); i++) {
+        if (app_start(services[i]) < 0)
+            return -1;
+    }
+    if (loopback && app_start(&client_app) < 0)
+        return -1;
+    return 0;
+}
+
+/* The main loop: one ts_poll over every app's descriptors, then dispatch. */
+static int
+run(const struct options *o)
+{
+    int status = 0;
+    /* The client keeps its own time: wake up often enough for its timeout. */
+    int timeout_ms = o->loopback ? 100 : 1000;
+
+    while (!stop_requested) {
+        if (app_poll(timeout_ms) < 0 && errno != EINTR) {
+            fprintf(stderr, "tapstack: poll failed: %s\n", strerror(errno));
+            status = 1;
+            break;
+        }
+        if (dump_requested) {
+            dump_requested = 0;
+            dump_stats();
+        }
+        if (app_exit_requested(&status) && !o->stay)
+            break;
+    }
+    return status;
+}
+
+static void
+install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;          /* no SA_RESTART: poll() returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+static void
+finish(const struct options *o)
+{
+    printf("tapstack: stopping\n");
+    app_stop_all();
+    if (o->stats)
+        dump_stats();
+    pcapfile_capture_close();
+    stack_shutdown();
+}
+
+/* --loopback: lo alone, the servers and the client, trace on; no tap, no root. */
+static int
+main_loopback(const struct options *o, struct stack_config *cfg)
+{
+    char err[256];
+    int status;
+
+    if (stack_init(cfg) != TS_OK) {
+        fprintf(stderr, "tapstack: out of memory allocating %zu packet buffers\n", o->pkbs);
+        return 1;
+    }
+    trace_on = true;
+    if (o->pcap && pcapfile_capture_open(o->pcap, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tapstack: %s\n", err);
+        return 1;
+    }
+    install_signals();
+    printf("tapstack: ready on lo 127.0.0.1/8 (loopback mode: no tap, no root); "
+           "udp echo 7, discard 9; a client talks to them over 127.0.0.1\n");
+    if (start_apps(true) < 0) {
+        finish(o);
+        return 1;
+    }
+    status = run(o);
+    finish(o);
+    if (status == 0)
+        printf("tapstack: loopback demo passed\n");
+    return status;
 }
 
 int
@@ -226,15 +427,18 @@ main(int argc, char **argv)
     struct options o;
     struct stack_config cfg;
     struct netif *nif;
-    struct sigaction sa;
     uint8_t host_mac[6];
     char err[256], s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN];
+    int status;
 
     parse_options(argc, argv, &o);
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     stack_defaults(&cfg);
     cfg.pkb_count = o.pkbs;
+    cfg.sock.max_sockets = o.sockets;
+    if (o.loopback)
+        return main_loopback(&o, &cfg);
     if (stack_init(&cfg) != TS_OK) {
         fprintf(stderr, "tapstack: out of memory allocating %zu packet buffers\n", o.pkbs);
         return 1;
@@ -259,41 +463,36 @@ main(int argc, char **argv)
         fprintf(stderr, "tapstack: cannot install routes\n");
         return 1;
     }
+    for (int i = 0; i < o.nroutes; i++) {
+        const struct static_route *r = &o.routes[i];
+
+        if (route_add(r->dst, r->prefix, r->gw, nif) != TS_OK) {
+            fprintf(stderr, "tapstack: cannot add route %s/%u: the table is full\n",
+                    ip4_str(r->dst, s1), r->prefix);
+            return 1;
+        }
+        printf("tapstack: route %s/%u via %s dev %s\n", ip4_str(r->dst, s1), r->prefix,
+               ip4_str(r->gw, s2), nif->name);
+    }
     if (o.pcap && pcapfile_capture_open(o.pcap, err, sizeof(err)) < 0) {
         fprintf(stderr, "tapstack: %s\n", err);
         return 1;
     }
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;          /* no SA_RESTART: poll() returns EINTR */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    install_signals();
+    if (start_apps(false) < 0) {
+        finish(&o);
+        return 1;
+    }
 
     arp_announce(nif);
     printf("tapstack: ready on %s %s/%u mac %s gw %s\n", nif->name, ip4_str(o.ip, s1), o.prefix,
            mac_str(nif->mac, m), o.gw ? ip4_str(o.gw, s2) : "none");
-    printf("tapstack: try: ip netns exec tslab ping %s   (Ctrl-C stops the stack)\n",
-           ip4_str(o.ip, s1));
+    printf("tapstack: services: udp echo %u, udp discard %u\n", echo_port, discard_port);
+    printf("tapstack: try: ip netns exec tslab ping %s   or   ip netns exec tslab nc -u %s %u"
+           "   (Ctrl-C stops the stack)\n", ip4_str(o.ip, s1), s1, echo_port);
     fflush(stdout);
 
-    while (!stop_requested) {
-        if (stack_poll(1000) != TS_OK) {
-            fprintf(stderr, "tapstack: poll failed: %s\n", strerror(errno));
-            break;
-        }
-        if (dump_requested) {
-            dump_requested = 0;
-            dump_stats();
-        }
-    }
-
-    printf("tapstack: stopping\n");
-    if (o.stats)
-        dump_stats();
-    pcapfile_capture_close();
-    stack_shutdown();
-    return 0;
+    status = run(&o);
+    finish(&o);
+    return status;
 }

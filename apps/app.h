@@ -1,0 +1,74 @@
+/*
+ * app.h - how the sample apps share one thread (DESIGN.md "Several apps live
+ * in one thread"), the way several connections share one poll() server.
+ *
+ * An app is a start function that opens its sockets and hands each one to the
+ * dispatcher with app_watch(), plus a handler the dispatcher calls with
+ * (descriptor, revents) when one is ready. The main loop calls app_poll(),
+ * which gathers every watched descriptor into ONE ts_poll() call and then
+ * dispatches. A handler does a bounded amount of work and returns: it never
+ * waits (ts_poll() refuses to run inside a handler).
+ *
+ * Apps use only the socket-like API. Built normally that is stack/socket.h;
+ * built with -DTS_HOST it is shim_host.h, which maps every ts_* call to the
+ * host's own BSD socket call: the same app then runs on the Linux kernel
+ * (hostmain.c, build/<conf>/echo-host).
+ */
+#ifndef TS_APP_H
+#define TS_APP_H
+
+#ifdef TS_HOST
+#include "shim_host.h"
+#else
+#include "../stack/socket.h"
+#endif
+
+#include <stdbool.h>
+
+#define APP_MAX        8        /* apps started at once */
+#define APP_WATCH_MAX  64       /* descriptors watched at once, all apps together */
+
+struct app {
+    const char *name;
+    /* Open the sockets and app_watch() them. 0, or -1 with errno set. */
+    int (*start)(void);
+    /* One of this app's descriptors is ready: revents as ts_poll() set them. */
+    void (*handler)(int fd, short revents);
+    /* Optional: close the sockets (called before the stack goes down). */
+    void (*stop)(void);
+    /* Optional: called after every turn of the loop (for the app's own timeouts). */
+    void (*tick)(void);
+};
+
+/* The apps in apps/ (each file defines one). */
+extern const struct app echo_app;      /* echo.c: UDP echo, RFC 862 */
+extern const struct app discard_app;   /* discard.c: UDP discard, RFC 863 */
+extern const struct app client_app;    /* udpclient.c: the --loopback demo client */
+extern unsigned short echo_port;       /* 7 unless changed before start */
+extern unsigned short discard_port;    /* 9 unless changed before start */
+
+/* Start an app (calls its start); 0, or -1 with errno set and a message printed. */
+int app_start(const struct app *a);
+/* Stop every started app, last started first. */
+void app_stop_all(void);
+
+/* Watch fd for `events` (POLLIN, POLLOUT) on behalf of app a; -1 (ENOSPC) if full. */
+int app_watch(const struct app *a, int fd, short events);
+/* Change what fd is watched for (e.g. add POLLOUT while output waits). */
+int app_set_events(int fd, short events);
+/* Stop watching fd (call it before ts_close). */
+void app_unwatch(int fd);
+
+/*
+ * One turn of the main loop: ts_poll() over every watched descriptor (at
+ * most timeout_ms), then each ready descriptor's handler, then every tick.
+ * Returns what ts_poll returned (-1 with errno EINTR when a signal came).
+ */
+int app_poll(int timeout_ms);
+
+/* An app asks the program to end with this exit status (the --loopback client). */
+void app_exit(int status);
+/* True once an app asked to end; *status gets its exit status. */
+bool app_exit_requested(int *status);
+
+#endif
