@@ -1,0 +1,627 @@
+/*
+ * tcp_in.c - receiving segments: parse and validate (tcp_parse, tcp_input),
+ * find the connection, then tcp_segment_arrives() follows RFC 9293 3.10.7
+ * step by step with the RFC's own variable names. RFC 5961 hardens the RST,
+ * SYN and ACK checks (challenge ACKs).
+ *
+ * Called by ipv4_input through the demux table. Calls tcp_out.c to answer.
+ * LIMIT: data carried on a SYN is not queued (the peer sends it again);
+ * an out-of-order FIN is forgotten until it arrives in order.
+ */
+#include "tcp.h"
+#include "ipv4.h"
+#include "netif.h"
+#include "pkb.h"
+#include "checksum.h"
+#include "stats.h"
+#include "trace.h"
+
+#include <string.h>
+
+int
+tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
+{
+    struct rd r = rd_init(b, n);
+    uint8_t off;
+
+    h->sport = rd_be16(&r);
+    h->dport = rd_be16(&r);
+    h->seq = rd_be32(&r);
+    h->ack = rd_be32(&r);
+    off = rd_u8(&r);
+    h->flags = rd_u8(&r) & 0x3f;
+    h->wnd = rd_be16(&r);
+    h->csum = rd_be16(&r);
+    h->urp = rd_be16(&r);
+    h->hlen = (uint8_t)((off >> 4) * 4);
+    h->mss = 0;
+    if (r.err)
+        return TS_ETRUNC;
+    if (h->hlen < TCP_HDR_MIN || h->hlen > n)
+        return TS_EBADLEN;                /* data offset lies */
+    /* Options (RFC 9293 3.1): skip unknown kinds by their length, refuse bad lengths. */
+    for (size_t i = TCP_HDR_MIN; i < h->hlen;) {
+        uint8_t kind = b[i], len;
+
+        if (kind == 0)                    /* end of option list */
+            break;
+        if (kind == 1) {                  /* no-operation */
+            i++;
+            continue;
+        }
+        if (i + 1 >= h->hlen)
+            return TS_EBADVAL;
+        len = b[i + 1];
+        /* RFC 9293 3.1: MUST handle an illegal option length (e.g. zero) without harm. */
+        if (len < 2 || i + len > h->hlen)
+            return TS_EBADVAL;
+        if (kind == 2) {
+            if (len != 4)
+                return TS_EBADVAL;
+            h->mss = get_be16(b + i + 2);
+        }
+        i += len;
+    }
+    return TS_OK;
+}
+
+static void
+flags_str(uint8_t f, char out[8])
+{
+    int i = 0;
+
+    if (f & TCP_SYN) out[i++] = 'S';
+    if (f & TCP_FIN) out[i++] = 'F';
+    if (f & TCP_RST) out[i++] = 'R';
+    if (f & TCP_PSH) out[i++] = 'P';
+    if (f & TCP_ACK) out[i++] = '.';
+    if (f & TCP_URG) out[i++] = 'U';
+    out[i] = '\0';
+}
+
+void
+tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
+{
+    struct tcp_hdr th;
+    struct tcp_pcb *pcb;
+    size_t seglen;
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8];
+    int err;
+
+    (void)nif;
+    err = tcp_parse(p->data, p->len, &th);
+    if (err == TS_ETRUNC)
+        DROP(p, tcp, truncated);
+    if (err == TS_EBADLEN)
+        DROP(p, tcp, bad_hlen);
+    if (err != TS_OK)
+        DROP(p, tcp, bad_option);
+    /* RFC 9293 3.1: the checksum covers pseudo-header, header and data. */
+    if (csum_fold(csum_add(csum_pseudo(ih->src, ih->dst, IPPROTO_TCP_, (uint16_t)p->len),
+                           p->data, p->len)) != 0)
+        DROP(p, tcp, bad_checksum);
+    STAT_INC(tcp, rx);
+    flags_str(th.flags, fl);
+    TRACE_IN(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %zu", ip4_str(ih->src, s1),
+             th.sport, ip4_str(ih->dst, s2), th.dport, fl, th.seq, th.ack, th.wnd,
+             p->len - th.hlen);
+    /* RFC 1122 4.2.3.10: never answer or accept segments to broadcast/multicast. */
+    if (ih->to_bcast || ipv4_is_multicast(ih->dst))
+        DROP(p, tcp, bcast);
+    seglen = p->len - th.hlen + ((th.flags & TCP_SYN) ? 1 : 0) + ((th.flags & TCP_FIN) ? 1 : 0);
+    pcb = tcp_lookup(ih->dst, th.dport, ih->src, th.sport);
+    if (pcb == NULL) {
+        /* RFC 9293 3.10.7.1: CLOSED - a RST is never answered; anything else gets one. */
+        if (th.flags & TCP_RST)
+            DROP(p, tcp, rst_no_conn);
+        tcp_send_rst_reply(ih, &th, seglen);
+        DROP(p, tcp, no_conn);
+    }
+    tcp_segment_arrives(pcb, p, &th, ih);
+}
+
+/* RFC 9293 3.10.7.2: LISTEN. */
+static void
+tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
+                 const struct ipv4_hdr *ih)
+{
+    struct tcp_pcb *c;
+    uint16_t mss;
+
+    if (th->flags & TCP_RST)
+        DROP(p, tcp, rst_listen);             /* first: an incoming RST is ignored */
+    if (th->flags & TCP_ACK) {
+        tcp_send_rst_reply(ih, th, 0);        /* second: <SEQ=SEG.ACK><CTL=RST> */
+        DROP(p, tcp, ack_listen);
+    }
+    if (!(th->flags & TCP_SYN))
+        DROP(p, tcp, no_syn_listen);
+    /* A bounded SYN queue and accept backlog: a flood fills them and is counted. */
+    if (l->n_syn_rcvd + l->n_accept >= l->backlog)
+        DROP(p, tcp, backlog_full);
+    c = tcp_pcb_alloc();
+    if (c == NULL)
+        DROP(p, tcp, no_pcb_syn);
+    c->local_ip = ih->dst;
+    c->local_port = th->dport;
+    c->remote_ip = ih->src;
+    c->remote_port = th->sport;
+    c->parent = l;
+    l->n_syn_rcvd++;
+    /* third: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, select ISS, send SYN-ACK. */
+    c->irs = th->seq;
+    c->rcv_nxt = th->seq + 1;
+    c->iss = tcp_isn(c->local_ip, c->local_port, c->remote_ip, c->remote_port);
+    c->snd_una = c->iss;
+    c->snd_wnd = th->wnd;
+    c->max_snd_wnd = th->wnd;
+    c->snd_wl1 = th->seq;
+    c->snd_wl2 = c->iss;
+    /* RFC 9293 3.7.1: send no segment larger than the peer's MSS (536 if absent). */
+    mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
+    c->snd_mss = mss;
+    c->state = TCP_SYN_RECEIVED;
+    TRACE_EV("tcp", "port %u: SYN from %u, new connection in SYN-RECEIVED", th->dport,
+             th->sport);
+    tcp_send_syn(c);
+    pkb_free(p);
+}
+
+/* RFC 9293 3.10.7.3: SYN-SENT. */
+static void
+tcp_synsent_input(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
+                  const struct ipv4_hdr *ih)
+{
+    bool ack_ok = false;
+
+    if (th->flags & TCP_ACK) {
+        /* first: an ACK outside ISS < SEG.ACK =< SND.NXT gets a reset (unless it is one). */
+        if (seq_leq(th->ack, pcb->iss) || seq_gt(th->ack, pcb->snd_nxt)) {
+            if (!(th->flags & TCP_RST))
+                tcp_send_rst_reply(ih, th, 0);
+            DROP(p, tcp, bad_ack);
+        }
+        ack_ok = seq_leq(pcb->snd_una, th->ack) && seq_leq(th->ack, pcb->snd_nxt);
+    }
+    if (th->flags & TCP_RST) {
+        /* second: a RST that acknowledges our SYN refuses the connection (RFC 5961 3.2). */
+        if (!ack_ok)
+            DROP(p, tcp, rst_bad);
+        STAT_INC(tcp, refused);
+        pcb->error = TS_ECONNREFUSED;
+        tcp_set_state(pcb, TCP_CLOSED);
+        tcp_rexmit_stop(pcb);
+        pkb_free(p);
+        if (pcb->orphan)
+            tcp_pcb_free(pcb);
+        return;
+    }
+    if (!(th->flags & TCP_SYN))
+        DROP(p, tcp, no_syn);                 /* fifth: neither SYN nor RST: drop */
+    /* fourth: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.UNA = SEG.ACK. */
+    pcb->irs = th->seq;
+    pcb->rcv_nxt = th->seq + 1;
+    pcb->snd_mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
+    pcb->snd_wnd = th->wnd;
+    pcb->max_snd_wnd = th->wnd;
+    pcb->snd_wl1 = th->seq;
+    pcb->snd_wl2 = th->ack;
+    if (ack_ok) {
+        pcb->snd_una = th->ack;
+        tcp_rtt_sample(pcb, th->ack);
+    }
+    if (seq_gt(pcb->snd_una, pcb->iss)) {
+        /* Our SYN is acknowledged: ESTABLISHED, and ACK theirs. */
+        tcp_rexmit_stop(pcb);
+        pcb->retries = 0;
+        tcp_set_state(pcb, TCP_ESTABLISHED);
+        tcp_send_ack(pcb);
+        tcp_output(pcb);
+    } else {
+        /* Simultaneous open: SYN-RECEIVED, send SYN,ACK with our ISS. */
+        tcp_set_state(pcb, TCP_SYN_RECEIVED);
+        tcp_send_syn(pcb);
+    }
+    pkb_free(p);
+}
+
+/* Delete or close a connection reset by the peer. */
+static void
+tcp_reset_by_peer(struct tcp_pcb *pcb, int err)
+{
+    STAT_INC(tcp, rst_in);
+    if (pcb->parent && pcb->state == TCP_SYN_RECEIVED) {
+        tcp_pcb_free(pcb);                    /* passive: the listener carries on */
+        return;
+    }
+    if (pcb->state != TCP_TIME_WAIT && pcb->state != TCP_CLOSING &&
+        pcb->state != TCP_LAST_ACK)
+        pcb->error = err;
+    tcp_set_state(pcb, TCP_CLOSED);
+    tcp_rexmit_stop(pcb);
+    timer_cancel(&pcb->timewait);
+    if (pcb->orphan || pcb->parent)
+        tcp_pcb_free(pcb);
+}
+
+/* Add [start, end) to the out-of-order ranges, merging neighbours. False if no room. */
+static bool
+tcp_ooo_add(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
+{
+    int i, j;
+
+    for (i = 0; i < pcb->nooo; i++) {
+        struct tcp_range *r = &pcb->ooo[i];
+
+        if (seq_leq(start, r->end) && seq_geq(end, r->start)) {
+            if (seq_lt(start, r->start))
+                r->start = start;
+            if (seq_gt(end, r->end))
+                r->end = end;
+            /* The grown range may now touch the ones after it. */
+            for (j = i + 1; j < pcb->nooo;) {
+                if (seq_leq(pcb->ooo[j].start, r->end) && seq_geq(pcb->ooo[j].end, r->start)) {
+                    if (seq_gt(pcb->ooo[j].end, r->end))
+                        r->end = pcb->ooo[j].end;
+                    if (seq_lt(pcb->ooo[j].start, r->start))
+                        r->start = pcb->ooo[j].start;
+                    pcb->ooo[j] = pcb->ooo[--pcb->nooo];
+                } else {
+                    j++;
+                }
+            }
+            return true;
+        }
+    }
+    if (pcb->nooo == TCP_OOO_MAX)
+        return false;
+    pcb->ooo[pcb->nooo].start = start;
+    pcb->ooo[pcb->nooo].end = end;
+    pcb->nooo++;
+    return true;
+}
+
+/* After RCV.NXT moved: take in every out-of-order range it now reaches. */
+static void
+tcp_ooo_advance(struct tcp_pcb *pcb)
+{
+    bool again = true;
+
+    while (again) {
+        again = false;
+        for (int i = 0; i < pcb->nooo; i++) {
+            struct tcp_range *r = &pcb->ooo[i];
+
+            if (seq_gt(r->start, pcb->rcv_nxt))
+                continue;
+            if (seq_gt(r->end, pcb->rcv_nxt)) {
+                pcb->rcv.len += r->end - pcb->rcv_nxt;
+                pcb->rcv_nxt = r->end;
+            }
+            pcb->ooo[i] = pcb->ooo[--pcb->nooo];
+            again = true;
+            break;
+        }
+    }
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
+ * RFC 6582 NewReno recovery: take acknowledged data out of the send buffer,
+ * sample the RTT, grow cwnd, count duplicate ACKs, update the send window,
+ * and move on when our FIN is acknowledged.
+ */
+static void
+tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
+                bool fin)
+{
+    uint32_t mss = pcb->snd_mss, old_wnd = pcb->snd_wnd;
+    bool was_recovery = pcb->in_recovery;
+
+    if (seq_lt(pcb->snd_una, th->ack)) {
+        /* New data (or our SYN/FIN) acknowledged: drop it from the send buffer. */
+        uint32_t acked = th->ack - pcb->snd_una, data = acked;
+
+        if (seq_leq(pcb->snd_una, pcb->iss)) {
+            data--;                           /* the SYN's number is not data */
+            acked--;                          /* and does not open the congestion window */
+        }
+        if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
+            data--;                           /* nor is the FIN's */
+        ring_consume(&pcb->snd, data);
+        pcb->snd_una = th->ack;
+        if (seq_lt(pcb->snd_nxt, pcb->snd_una))
+            pcb->snd_nxt = pcb->snd_una;      /* after go-back-N the peer may know more */
+        pcb->retries = 0;
+        pcb->dupacks = 0;
+        tcp_rtt_sample(pcb, th->ack);
+        if (was_recovery && seq_geq(th->ack, pcb->recover)) {
+            /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to ssthresh. */
+            uint32_t f = tcp_flight_size(pcb);
+
+            pcb->cwnd = pcb->ssthresh < f + mss ? pcb->ssthresh : f + mss;
+            pcb->in_recovery = false;
+            TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
+        } else if (was_recovery) {
+            /* Step 4: partial ACK - the next hole is lost too: resend it, deflate by acked. */
+            STAT_INC(tcp, partial_ack);
+            tcp_retransmit_first(pcb);
+            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
+        } else if (acked == 0) {
+            ;                                 /* only our SYN was acknowledged */
+        } else if (pcb->cwnd < pcb->ssthresh) {
+            /* RFC 5681 3.1: slow start, cwnd += min(N, SMSS). */
+            pcb->cwnd += acked < mss ? acked : mss;
+        } else {
+            /* Congestion avoidance: about one SMSS per RTT (eq. 3). */
+            uint32_t inc = mss * mss / (pcb->cwnd ? pcb->cwnd : 1);
+
+            pcb->cwnd += inc ? inc : 1;
+        }
+        /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
+        if (pcb->snd_una == pcb->snd_max)
+            tcp_rexmit_stop(pcb);
+        else
+            tcp_rexmit_restart(pcb);
+    } else if (th->ack == pcb->snd_una && dlen == 0 && !fin && th->wnd == pcb->snd_wnd &&
+               th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCP_SYN_RECEIVED) {
+        /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
+        /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
+        pcb->dupacks++;
+        STAT_INC(tcp, dup_ack);
+        if (pcb->dupacks == 3 && !pcb->in_recovery && seq_gt(th->ack - 1, pcb->recover - 1)) {
+            uint32_t f = tcp_flight_size(pcb);
+
+            STAT_INC(tcp, fast_rexmit);
+            pcb->ssthresh = f / 2 > 2 * mss ? f / 2 : 2 * mss;     /* eq. 4 */
+            pcb->recover = pcb->snd_max;
+            pcb->in_recovery = true;
+            pcb->rtt_timing = false;
+            tcp_retransmit_first(pcb);
+            pcb->cwnd = pcb->ssthresh + 3 * mss;
+            TRACE_EV("tcp", "port %u: 3 duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
+                     pcb->local_port, pcb->cwnd, pcb->ssthresh);
+        } else if (pcb->in_recovery) {
+            pcb->cwnd += mss;                 /* step 5 (RFC 6582 3.2): inflate */
+        }
+    }
+    /* Window update (RFC 9293 3.10.7.4 fifth): only from a newer segment. */
+    if (seq_lt(pcb->snd_wl1, seq) || (pcb->snd_wl1 == seq && seq_leq(pcb->snd_wl2, th->ack))) {
+        pcb->snd_wnd = th->wnd;
+        pcb->snd_wl1 = seq;
+        pcb->snd_wl2 = th->ack;
+        if (th->wnd > pcb->max_snd_wnd)
+            pcb->max_snd_wnd = th->wnd;
+        /* The window opened after a refused probe byte: send from SND.UNA again. */
+        if (old_wnd == 0 && th->wnd > 0 && tcp_flight_size(pcb) <= 1) {
+            pcb->snd_nxt = pcb->snd_una;
+            tcp_rexmit_stop(pcb);
+        }
+    }
+    if (pcb->snd_wnd == 0)
+        pcb->retries = 0;                     /* the peer answers our probes: keep probing */
+
+    /* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). */
+    if (tcp_fin_acked(pcb)) {
+        switch (pcb->state) {
+        case TCP_FIN_WAIT_1:
+            tcp_set_state(pcb, TCP_FIN_WAIT_2);
+            tcp_rexmit_stop(pcb);
+            /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
+            if (pcb->orphan)
+                timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
+            break;
+        case TCP_CLOSING:
+            tcp_set_state(pcb, TCP_TIME_WAIT);
+            tcp_timewait_start(pcb);
+            break;
+        case TCP_LAST_ACK:
+            tcp_set_state(pcb, TCP_CLOSED);
+            tcp_timers_cancel(pcb);
+            if (pcb->orphan)
+                tcp_pcb_free(pcb);            /* the caller sees state CLOSED and stops */
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* RFC 9293 3.10.7.4 first check: is the segment acceptable? */
+static bool
+tcp_seq_acceptable(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uint32_t wnd)
+{
+    uint32_t rn = pcb->rcv_nxt;
+
+    if (seglen == 0 && wnd == 0)
+        return seq == rn;
+    if (seglen == 0)
+        return seq_leq(rn, seq) && seq_lt(seq, rn + wnd);
+    if (wnd == 0)
+        return false;
+    return (seq_leq(rn, seq) && seq_lt(seq, rn + wnd)) ||
+           (seq_leq(rn, seq + seglen - 1) && seq_lt(seq + seglen - 1, rn + wnd));
+}
+
+void
+tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
+                    const struct ipv4_hdr *ih)
+{
+    uint32_t seq = th->seq, dlen = (uint32_t)(p->len - th->hlen);
+    const uint8_t *data = p->data + th->hlen;
+    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false;
+    uint32_t seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0);
+    uint32_t wnd = tcp_rcv_window(pcb), snd_nxt_before;
+
+    if (pcb->state == TCP_LISTEN) {
+        tcp_listen_input(pcb, p, th, ih);
+        return;
+    }
+    if (pcb->state == TCP_SYN_SENT) {
+        tcp_synsent_input(pcb, p, th, ih);
+        return;
+    }
+    if (pcb->state == TCP_CLOSED)
+        DROP(p, tcp, closed);
+    /* A retransmitted SYN in SYN-RECEIVED: our SYN,ACK was lost; send it again. */
+    if (pcb->state == TCP_SYN_RECEIVED && (th->flags & TCP_SYN) && !(th->flags & TCP_ACK) &&
+        seq == pcb->irs) {
+        tcp_retransmit_first(pcb);
+        DROP(p, tcp, dup_syn);
+    }
+
+    /* first: sequence number check. Zero window: still take ACKs and RSTs at RCV.NXT. */
+    if (!tcp_seq_acceptable(pcb, seq, seglen, wnd) &&
+        !(wnd == 0 && seq == pcb->rcv_nxt)) {
+        if (!(th->flags & TCP_RST))
+            tcp_send_ack(pcb);                /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+        /* TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL (3.10.7.4). */
+        if (pcb->state == TCP_TIME_WAIT && fin)
+            tcp_timewait_start(pcb);
+        DROP(p, tcp, out_of_window);
+    }
+    /* Trim what lies before RCV.NXT (duplicate data) and beyond the window. */
+    if (seq_lt(seq, pcb->rcv_nxt)) {
+        uint32_t cut = pcb->rcv_nxt - seq;
+
+        if (th->flags & TCP_SYN)
+            cut--;                            /* the SYN held the first number */
+        if (cut > dlen) {
+            fin = false;                      /* the FIN too is old */
+            cut = dlen;
+        }
+        data += cut;
+        dlen -= cut;
+        seq += cut;
+        STAT_INC(tcp, dup_data);
+    }
+    if (seq_gt(seq + dlen, pcb->rcv_nxt + wnd)) {
+        dlen = pcb->rcv_nxt + wnd - seq;
+        fin = false;
+    }
+
+    tcp_keepalive_reset(pcb);                 /* the peer is alive */
+
+    /* second: RST (RFC 5961 3.2: only an exact match resets; in window gets a challenge). */
+    if (th->flags & TCP_RST) {
+        if (seq != pcb->rcv_nxt) {
+            STAT_INC(tcp, challenge_ack);
+            tcp_send_ack(pcb);
+            DROP(p, tcp, rst_in_window);
+        }
+        pkb_free(p);
+        tcp_reset_by_peer(pcb, pcb->state == TCP_SYN_RECEIVED ? TS_ECONNREFUSED : TS_ECONNRESET);
+        return;
+    }
+    /* fourth: SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
+    if (th->flags & TCP_SYN) {
+        STAT_INC(tcp, challenge_ack);
+        tcp_send_ack(pcb);
+        DROP(p, tcp, syn_in_window);
+    }
+    /* fifth: no ACK, no processing. */
+    if (!(th->flags & TCP_ACK))
+        DROP(p, tcp, no_ack);
+    if (pcb->state == TCP_SYN_RECEIVED) {
+        /* SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED; otherwise <SEQ=SEG.ACK><CTL=RST>. */
+        if (!seq_lt(pcb->snd_una, th->ack) || seq_gt(th->ack, pcb->snd_max)) {
+            tcp_send_rst_reply(ih, th, 0);
+            DROP(p, tcp, bad_ack);
+        }
+        tcp_rexmit_stop(pcb);
+        pcb->retries = 0;
+        pcb->snd_wnd = th->wnd;
+        pcb->max_snd_wnd = th->wnd;
+        pcb->snd_wl1 = seq;
+        pcb->snd_wl2 = th->ack;
+        tcp_set_state(pcb, TCP_ESTABLISHED);
+        if (pcb->parent) {
+            struct tcp_pcb *l = pcb->parent;
+
+            if (l->accept_tail)
+                l->accept_tail->accept_next = pcb;
+            else
+                l->accept_head = pcb;
+            l->accept_tail = pcb;
+            l->n_accept++;
+        }
+    }
+    /* RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped. */
+    if (seq_lt(th->ack, pcb->snd_una - pcb->max_snd_wnd) || seq_gt(th->ack, pcb->snd_max)) {
+        tcp_send_ack(pcb);
+        DROP(p, tcp, bad_ack);
+    }
+    tcp_ack_process(pcb, th, seq, dlen, fin);
+    if (pcb->state == TCP_CLOSED) {
+        pkb_free(p);                          /* LAST-ACK ended: the TCB is gone */
+        return;
+    }
+
+    /* sixth: URG is ignored (RFC 9293 3.8.5 allows it; we never deliver urgent data). */
+
+    /* seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only. */
+    if (dlen > 0 && (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_FIN_WAIT_1 ||
+                     pcb->state == TCP_FIN_WAIT_2)) {
+        uint32_t off = pcb->rcv.len + (seq - pcb->rcv_nxt);
+
+        if (seq == pcb->rcv_nxt) {
+            ring_write_at(&pcb->rcv, off, data, dlen);
+            pcb->rcv.len += dlen;
+            pcb->rcv_nxt += dlen;
+            /* Filling a gap is ACKed at once (RFC 5681 4.2); plain data may wait. */
+            if (pcb->nooo > 0)
+                ack_now = true;
+            tcp_ooo_advance(pcb);
+            need_ack = true;
+            STAT_INC(tcp, data_in);
+        } else if (tcp_ooo_add(pcb, seq, seq + dlen)) {
+            /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
+            ring_write_at(&pcb->rcv, off, data, dlen);
+            STAT_INC(tcp, ooo_kept);
+            ack_now = true;
+            fin = false;
+        } else {
+            STAT_INC(tcp, ooo_full);
+            ack_now = true;
+            fin = false;
+        }
+    } else if (dlen > 0) {
+        STAT_INC(tcp, data_after_fin);        /* the peer already sent its FIN */
+    }
+
+    /* eighth: FIN, once everything before it has arrived. */
+    if (fin && seq + dlen == pcb->rcv_nxt) {
+        pcb->rcv_nxt++;
+        pcb->fin_rcvd = true;
+        ack_now = true;
+        switch (pcb->state) {
+        case TCP_SYN_RECEIVED:
+        case TCP_ESTABLISHED:
+            tcp_set_state(pcb, TCP_CLOSE_WAIT);
+            break;
+        case TCP_FIN_WAIT_1:
+            /* Our FIN not yet acked: simultaneous close. */
+            tcp_set_state(pcb, TCP_CLOSING);
+            break;
+        case TCP_FIN_WAIT_2:
+            tcp_set_state(pcb, TCP_TIME_WAIT);
+            tcp_timewait_start(pcb);
+            break;
+        case TCP_TIME_WAIT:
+            tcp_timewait_start(pcb);          /* a retransmitted FIN restarts 2 MSL */
+            break;
+        default:
+            break;                            /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
+        }
+    } else if (fin && pcb->state == TCP_TIME_WAIT) {
+        ack_now = true;
+        tcp_timewait_start(pcb);
+    }
+    pkb_free(p);
+
+    /* Send what the ACK or window opened up; a data segment carries our ACK. */
+    snd_nxt_before = pcb->snd_nxt;
+    tcp_output(pcb);
+    if ((need_ack || ack_now) && pcb->snd_nxt == snd_nxt_before)
+        tcp_ack_schedule(pcb, ack_now);
+}

@@ -1,0 +1,339 @@
+/*
+ * tcp_out.c - building and sending segments (RFC 9293 3.1, 3.8, 3.10).
+ *
+ * tcp_output sends what the send buffer holds and the peer's window allows,
+ * in segments of at most the peer's MSS, and the FIN once all data is out.
+ * Also the self-generated segments: SYN / SYN-ACK with the MSS option,
+ * bare ACKs, RSTs for aborts and for segments to nowhere (3.10.7.1).
+ * Calls ipv4_output. Flow and congestion control (Nagle, delayed ACK, cwnd)
+ * are the next layer of work: LIMIT: segments go out as soon as the window allows.
+ */
+#include "tcp.h"
+#include "ipv4.h"
+#include "netif.h"
+#include "route.h"
+#include "pkb.h"
+#include "checksum.h"
+#include "stats.h"
+#include "trace.h"
+
+#include <string.h>
+
+/*
+ *  0                   1                   2                   3
+ *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |          Source Port          |       Destination Port        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                        Sequence Number                        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Acknowledgment Number                      |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |  Data |       |C|E|U|A|P|R|S|F|                               |
+ * | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |           Checksum            |         Urgent Pointer        |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * |                    Options (MSS on SYNs)      |    Padding    |
+ * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ */
+
+static void
+tcp_flags_str(uint8_t f, char out[8])
+{
+    int i = 0;
+
+    if (f & TCP_SYN) out[i++] = 'S';
+    if (f & TCP_FIN) out[i++] = 'F';
+    if (f & TCP_RST) out[i++] = 'R';
+    if (f & TCP_PSH) out[i++] = 'P';
+    if (f & TCP_ACK) out[i++] = '.';
+    if (f & TCP_URG) out[i++] = 'U';
+    out[i] = '\0';
+}
+
+/*
+ * Build and send one segment. Payload: n bytes at offset off of the send
+ * ring. The MSS option rides on SYNs. Returns what ipv4_output returns.
+ */
+static int
+tcp_emit(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t seq, uint32_t ack,
+         uint8_t flags, uint16_t wnd, const struct tcp_ring *ring, uint32_t off, uint32_t n,
+         uint16_t mss_opt)
+{
+    struct pkb *p = pkb_alloc();
+    size_t hlen = TCP_HDR_MIN + (mss_opt ? 4 : 0);
+    uint8_t *b;
+    struct wr w;
+    uint32_t sum;
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8];
+
+    if (p == NULL)
+        return TS_ENOMEM;
+    b = pkb_put(p, hlen + n);
+    if (b == NULL) {
+        pkb_free(p);
+        return TS_EMSGSIZE;
+    }
+    w = wr_init(b, hlen);
+    wr_be16(&w, sport);
+    wr_be16(&w, dport);
+    wr_be32(&w, seq);
+    wr_be32(&w, (flags & TCP_ACK) ? ack : 0);
+    wr_u8(&w, (uint8_t)((hlen / 4) << 4));
+    wr_u8(&w, flags);
+    wr_be16(&w, wnd);
+    wr_be16(&w, 0);                       /* checksum below */
+    wr_be16(&w, 0);                       /* urgent pointer: we never send urgent data */
+    if (mss_opt) {
+        wr_u8(&w, 2);                     /* kind 2: MSS (RFC 9293 3.2) */
+        wr_u8(&w, 4);
+        wr_be16(&w, mss_opt);
+    }
+    if (n)
+        ring_read_at(ring, off, b + hlen, n);
+    /* RFC 9293 3.1: the checksum covers the pseudo-header, header and data. */
+    sum = csum_pseudo(src, dst, IPPROTO_TCP_, (uint16_t)(hlen + n));
+    put_be16(b + 16, csum_fold(csum_add(sum, b, hlen + n)));
+    tcp_flags_str(flags, fl);
+    TRACE_OUT(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %u%s", ip4_str(src, s1),
+              sport, ip4_str(dst, s2), dport, fl, seq, (flags & TCP_ACK) ? ack : 0, wnd, n,
+              mss_opt ? " <mss>" : "");
+    STAT_INC(tcp, tx);
+    return ipv4_output(p, src, dst, IPPROTO_TCP_, 0);
+}
+
+/* Our MSS: what fits in the outgoing interface's MTU (RFC 9293 3.7.1). */
+static uint16_t
+tcp_our_mss(const struct tcp_pcb *pcb)
+{
+    const struct route *r = route_lookup(pcb->remote_ip);
+    uint16_t mtu = r ? r->nif->mtu : 576;
+
+    return (uint16_t)(mtu - IPV4_HDR_MIN - TCP_HDR_MIN);
+}
+
+static int
+tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n,
+             uint16_t mss_opt)
+{
+    uint16_t wnd = tcp_rcv_window(pcb);
+    int err;
+
+    pcb->rcv_wnd_adv = wnd;
+    if (flags & TCP_ACK) {
+        /* This segment carries our ACK: nothing is owed any more. */
+        pcb->rcv_adv = pcb->rcv_nxt + wnd;
+        pcb->ack_pending = 0;
+        timer_cancel(&pcb->delack);
+    }
+    err = tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, seq,
+                   pcb->rcv_nxt, flags, wnd, &pcb->snd, off, n, mss_opt);
+    if (n || (flags & (TCP_SYN | TCP_FIN)))
+        pcb->last_send = clock_now();
+    return err;
+}
+
+void
+tcp_send_syn(struct tcp_pcb *pcb)
+{
+    uint8_t flags = pcb->state == TCP_SYN_RECEIVED ? (TCP_SYN | TCP_ACK) : TCP_SYN;
+
+    tcp_emit_pcb(pcb, pcb->iss, flags, 0, 0, tcp_our_mss(pcb));
+    pcb->snd_nxt = pcb->iss + 1;
+    pcb->snd_max = pcb->snd_nxt;
+    tcp_rexmit_restart(pcb);
+}
+
+void
+tcp_send_ack(struct tcp_pcb *pcb)
+{
+    tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_ACK, 0, 0, 0);
+}
+
+/* RFC 9293 3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>. */
+void
+tcp_send_rst(struct tcp_pcb *pcb)
+{
+    STAT_INC(tcp, rst_out);
+    tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, pcb->snd_nxt, 0,
+             TCP_RST, 0, NULL, 0, 0, 0);
+}
+
+/* RFC 9293 3.10.7.1: the reset for a segment that belongs to no connection. */
+void
+tcp_send_rst_reply(const struct ipv4_hdr *ih, const struct tcp_hdr *th, size_t seglen)
+{
+    STAT_INC(tcp, rst_out);
+    if (th->flags & TCP_ACK)
+        tcp_emit(ih->dst, th->dport, ih->src, th->sport, th->ack, 0, TCP_RST, 0, NULL, 0, 0, 0);
+    else
+        tcp_emit(ih->dst, th->dport, ih->src, th->sport, 0, th->seq + (uint32_t)seglen,
+                 TCP_RST | TCP_ACK, 0, NULL, 0, 0, 0);
+}
+
+/* Our FIN has been sent and acknowledged. */
+bool
+tcp_fin_acked(const struct tcp_pcb *pcb)
+{
+    return pcb->fin_sent && seq_gt(pcb->snd_una, pcb->fin_seq);
+}
+
+/* RFC 5681's FlightSize: sent and not yet acknowledged. */
+uint32_t
+tcp_flight_size(const struct tcp_pcb *pcb)
+{
+    return pcb->snd_max - pcb->snd_una;
+}
+
+/* RFC 5681 3.1: the initial window, from the segment size. */
+static uint32_t
+tcp_initial_window(const struct tcp_pcb *pcb)
+{
+    uint32_t mss = pcb->snd_mss;
+
+    if (mss > 2190)
+        return 2 * mss;
+    if (mss > 1095)
+        return 3 * mss;
+    return 4 * mss;
+}
+
+/*
+ * Send what the windows allow (the peer's window and cwnd, RFC 5681), then
+ * the FIN once everything else is out. Small segments wait while data is in
+ * flight (Nagle, RFC 1122 4.2.3.4) unless TCP_NODELAY; a tiny usable window
+ * is not filled with a tiny segment (sender SWS avoidance, same section).
+ */
+void
+tcp_output(struct tcp_pcb *pcb)
+{
+    uint32_t mss = pcb->snd_mss;
+
+    switch (pcb->state) {
+    case TCP_ESTABLISHED:
+    case TCP_CLOSE_WAIT:
+    case TCP_FIN_WAIT_1:
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        break;
+    default:
+        return;                           /* nothing to send in other states */
+    }
+    if (pcb->cwnd == 0) {
+        /* First data: the initial window (RFC 5681 3.1), ssthresh arbitrarily high. */
+        pcb->cwnd = tcp_initial_window(pcb);
+        pcb->ssthresh = 65535;
+        pcb->recover = pcb->iss;
+    }
+    /* RFC 5681 4.1: after an idle period longer than RTO, restart from the initial window. */
+    if (tcp_flight_size(pcb) == 0 && clock_now() - pcb->last_send > pcb->rto_us &&
+        pcb->cwnd > tcp_initial_window(pcb))
+        pcb->cwnd = tcp_initial_window(pcb);
+    for (;;) {
+        uint32_t off = pcb->snd_nxt - pcb->snd_una;          /* into the send ring */
+        uint32_t unsent, wnd, usable, n, flight = tcp_flight_size(pcb);
+        bool fin, resend = seq_lt(pcb->snd_nxt, pcb->snd_max);
+        uint8_t flags = TCP_ACK;
+
+        if (pcb->fin_sent && seq_gt(pcb->snd_nxt, pcb->fin_seq))
+            break;                        /* everything, FIN included, is out */
+        unsent = off < pcb->snd.len ? pcb->snd.len - off : 0;
+        wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
+        usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt : 0;
+        n = unsent < usable ? unsent : usable;
+        if (n > mss)
+            n = mss;
+        /* The FIN goes with (or after) the last byte of data (RFC 9293 3.10.4). */
+        fin = pcb->fin_queued && n == unsent;
+        if (n == 0 && !fin)
+            break;
+        /* Nagle and SWS: a short segment waits for the ACK of what is in flight. */
+        if (n > 0 && n < mss && !resend && !(n == unsent && (pcb->nodelay || flight == 0)) &&
+            n < pcb->max_snd_wnd / 2)
+            break;
+        if (n)
+            flags |= TCP_PSH;
+        if (fin)
+            flags |= TCP_FIN;
+        if (!pcb->rtt_timing && !resend) {
+            /* Time this segment (RFC 6298 3: one measurement per RTT, never a resend). */
+            pcb->rtt_timing = true;
+            pcb->rtt_seq = pcb->snd_nxt + n + (fin ? 1 : 0);
+            pcb->rtt_start = clock_now();
+        }
+        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n, 0) == TS_ENOMEM)
+            break;                        /* out of buffers: the timer will resend */
+        pcb->snd_nxt += n;
+        if (fin) {
+            pcb->fin_seq = pcb->snd_nxt;
+            pcb->snd_nxt++;
+            if (!pcb->fin_sent) {
+                pcb->fin_sent = true;
+                if (pcb->state == TCP_ESTABLISHED)
+                    tcp_set_state(pcb, TCP_FIN_WAIT_1);
+                else if (pcb->state == TCP_CLOSE_WAIT)
+                    tcp_set_state(pcb, TCP_LAST_ACK);
+            }
+        }
+        if (seq_gt(pcb->snd_nxt, pcb->snd_max))
+            pcb->snd_max = pcb->snd_nxt;
+        if (!pcb->rexmit.armed)
+            tcp_rexmit_restart(pcb);
+    }
+    /* Data waiting, window closed, nothing in flight: the persist timer probes (3.8.6.1). */
+    if (tcp_flight_size(pcb) == 0 && pcb->snd.len > 0 && !pcb->rexmit.armed)
+        tcp_rexmit_restart(pcb);
+}
+
+/*
+ * Send the earliest unacknowledged segment again: the SYN, a zero-window
+ * probe, or data (fast retransmit, NewReno partial ACK).
+ */
+void
+tcp_retransmit_first(struct tcp_pcb *pcb)
+{
+    uint32_t data = pcb->snd_max - pcb->snd_una;
+    uint32_t n;
+    uint8_t flags = TCP_ACK;
+
+    if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED) {
+        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0, 0,
+                     tcp_our_mss(pcb));
+        return;
+    }
+    if (pcb->fin_sent && data > 0 && seq_geq(pcb->fin_seq, pcb->snd_una))
+        data--;                           /* the FIN's number is not data */
+    if (data > pcb->snd.len)
+        data = pcb->snd.len;
+    if (data == 0 && pcb->snd.len > 0 && pcb->snd_wnd == 0) {
+        /* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1). */
+        tcp_emit_pcb(pcb, pcb->snd_una, TCP_ACK, 0, 1, 0);
+        if (seq_lt(pcb->snd_nxt, pcb->snd_una + 1))
+            pcb->snd_nxt = pcb->snd_una + 1;
+        if (seq_lt(pcb->snd_max, pcb->snd_nxt))
+            pcb->snd_max = pcb->snd_nxt;
+        return;
+    }
+    n = data < pcb->snd_mss ? data : pcb->snd_mss;
+    if (n)
+        flags |= TCP_PSH;
+    if (pcb->fin_sent && pcb->snd_una + n == pcb->fin_seq)
+        flags |= TCP_FIN;                 /* the FIN is the earliest, or rides along */
+    if (n == 0 && !(flags & TCP_FIN))
+        return;
+    tcp_emit_pcb(pcb, pcb->snd_una, flags, 0, n, 0);
+}
+
+/* Send our ACK now, or let it wait for a second segment or the delayed-ACK timer. */
+void
+tcp_ack_schedule(struct tcp_pcb *pcb, bool now)
+{
+    /* RFC 5681 4.2: ACK at least every second full-sized segment; RFC 1122 4.2.3.2: < 0.5 s. */
+    if (now || ++pcb->ack_pending >= 2) {
+        tcp_send_ack(pcb);
+        return;
+    }
+    if (!pcb->delack.armed)
+        timer_arm(&pcb->delack, tcp_config_get()->delack_us);
+}
