@@ -102,8 +102,17 @@ arp_init(const struct arp_config *c)
 {
     arp_shutdown();
     cfg = c ? *c : arp_defaults;
+    /* Zero fields take the defaults (struct stack_config promises it). */
     if (cfg.cache_size == 0)
         cfg.cache_size = arp_defaults.cache_size;
+    if (cfg.pending_max == 0)
+        cfg.pending_max = arp_defaults.pending_max;
+    if (cfg.reachable_us == 0)
+        cfg.reachable_us = arp_defaults.reachable_us;
+    if (cfg.retry_us == 0)
+        cfg.retry_us = arp_defaults.retry_us;
+    if (cfg.retries == 0)
+        cfg.retries = arp_defaults.retries;
     cache = calloc(cfg.cache_size, sizeof(*cache));
     if (cache == NULL)
         return TS_ENOMEM;
@@ -188,8 +197,8 @@ arp_learn(struct arp_entry *e, const uint8_t mac[6])
 
 /* Receive ----------------------------------------------------------------- */
 
-static void arp_send(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
-                     const uint8_t tha[6], uint32_t tpa);
+static int arp_send(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
+                    const uint8_t tha[6], uint32_t tpa);
 
 void
 arp_input(struct netif *nif, struct pkb *p)
@@ -236,15 +245,16 @@ arp_input(struct netif *nif, struct pkb *p)
         arp_learn(arp_new_entry(a.spa, nif), a.sha);
     if (a.op == ARP_OP_REQUEST) {
         /* Answer to the asker's MAC, swapping sender and target (RFC 826). */
-        arp_send(nif, ARP_OP_REPLY, a.sha, a.sha, a.spa);
-        STAT_INC(arp, reply_out);
+        if (arp_send(nif, ARP_OP_REPLY, a.sha, a.sha, a.spa) >= 0)
+            STAT_INC(arp, reply_out);
     }
     pkb_free(p);
 }
 
 /* Send -------------------------------------------------------------------- */
 
-static void
+/* Build and send one ARP packet; TS_ENOMEM (counted as pkb.alloc_fail) if no buffer. */
+static int
 arp_send(struct netif *nif, uint16_t op, const uint8_t *dst_mac, const uint8_t tha[6],
          uint32_t tpa)
 {
@@ -254,7 +264,7 @@ arp_send(struct netif *nif, uint16_t op, const uint8_t *dst_mac, const uint8_t t
     char s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN];
 
     if (p == NULL)
-        return;
+        return TS_ENOMEM;
     b = pkb_put(p, ARP_PKT_LEN);
     a.hrd = ARP_HRD_ETHER;
     a.pro = ETH_TYPE_IPV4;
@@ -272,7 +282,7 @@ arp_send(struct netif *nif, uint16_t op, const uint8_t *dst_mac, const uint8_t t
                   ip4_str(nif->addr, s2), tpa == nif->addr ? " (gratuitous)" : "");
     else
         TRACE_OUT(p, "arp", "reply %s is-at %s", ip4_str(nif->addr, s2), mac_str(nif->mac, m));
-    ether_send(nif, p, dst_mac, ETH_TYPE_ARP);
+    return ether_send(nif, p, dst_mac, ETH_TYPE_ARP);
 }
 
 static void
@@ -281,8 +291,8 @@ arp_send_request(struct arp_entry *e)
     static const uint8_t zero[6];
 
     e->tries++;
-    STAT_INC(arp, req_out);
-    arp_send(e->nif, ARP_OP_REQUEST, ether_bcast, zero, e->ip);
+    if (arp_send(e->nif, ARP_OP_REQUEST, ether_bcast, zero, e->ip) >= 0)
+        STAT_INC(arp, req_out);
     timer_arm(&e->timer, cfg.retry_us);
 }
 
@@ -303,11 +313,10 @@ arp_resolve(struct netif *nif, uint32_t ip, struct pkb *p, uint8_t mac[6])
         arp_send_request(e);
         return 0;
     }
-    /* Still resolving: wait in a bounded queue (RFC 1122 2.3.2.2 SHOULD save at least one). */
-    if (e->pending.len >= cfg.pending_max) {
-        stats_drop(p, ST_arp_pending_full);
-        return TS_ENOMEM;
-    }
+    /* Still resolving: wait in a bounded queue. RFC 1122 2.3.2.2: SHOULD save at least
+     * one packet, the latest: when the queue is full the oldest one gives way. */
+    if (e->pending.len >= cfg.pending_max)
+        stats_drop_out(pkb_dequeue(&e->pending), ST_arp_pending_full);
     pkb_enqueue(&e->pending, p);
     return 0;
 }
@@ -320,8 +329,8 @@ arp_announce(struct netif *nif)
     if (nif->addr == 0 || (nif->flags & NETIF_LOOPBACK))
         return;
     /* RFC 5227 3: sender and target IP both ours, target MAC zero, broadcast. */
-    STAT_INC(arp, gratuitous_out);
-    arp_send(nif, ARP_OP_REQUEST, ether_bcast, zero, nif->addr);
+    if (arp_send(nif, ARP_OP_REQUEST, ether_bcast, zero, nif->addr) >= 0)
+        STAT_INC(arp, gratuitous_out);
 }
 
 /* Timers ------------------------------------------------------------------ */
@@ -339,9 +348,12 @@ arp_timer(void *arg)
     }
     if (e->state == ARP_INCOMPLETE) {
         /* RFC 1122 2.3.2.1: give up after a bounded number of requests. */
+        struct pkb *p;
+
         TRACE_EV("arp", "%s unresolved after %u requests: %zu packets dropped",
                  ip4_str(e->ip, s), e->tries, e->pending.len);
-        stats_ctr[ST_arp_resolve_fail] += e->pending.len ? e->pending.len : 1;
+        while ((p = pkb_dequeue(&e->pending)) != NULL)
+            stats_drop_out(p, ST_arp_resolve_fail);
     } else {
         TRACE_EV("arp", "entry for %s expired", ip4_str(e->ip, s));
     }

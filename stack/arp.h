@@ -55,7 +55,8 @@ void arp_input(struct netif *nif, struct pkb *p);
  *   returns 1: mac[] filled; the caller keeps p and sends it.
  *   returns 0: unresolved; p now waits in the pending queue (ARP owns it)
  *              and a request went out. It is sent when the reply comes.
- *   returns <0: no room to wait; p was freed and the drop counted.
+ *   (When the queue is full the oldest waiting packet is dropped and counted:
+ *   RFC 1122 2.3.2.2 asks to keep the latest.)
  */
 int arp_resolve(struct netif *nif, uint32_t ip, struct pkb *p, uint8_t mac[6]);
 

@@ -3,7 +3,7 @@
  * for our MAC or broadcast, hand the payload to the protocol registered for
  * the EtherType. Send: push the header, pad to the 60-byte minimum.
  *
- * Calls arp_input / ipv4_input through the registration table (ether_register)
+ * Calls arp_input / ipv4_input (a two-way switch: a table would be overkill)
  * and arp_resolve for next hops. Leaves out: VLAN tags, 802.3 length frames,
  * multicast (counted as not_for_us), jumbo frames.
  */
@@ -148,6 +148,6 @@ ether_output(struct netif *nif, struct pkb *p, uint32_t nexthop)
         return ether_send(nif, p, ether_bcast, ETH_TYPE_IPV4);
     r = arp_resolve(nif, nexthop, p, mac);
     if (r <= 0)
-        return r;           /* queued until the reply comes (0), or dropped (< 0) */
+        return r;           /* queued until the reply comes */
     return ether_send(nif, p, mac, ETH_TYPE_IPV4);
 }

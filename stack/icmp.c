@@ -74,6 +74,11 @@ icmp_init(const struct icmp_config *c)
 {
     if (c)
         cfg = *c;
+    /* Zero fields take the defaults (struct stack_config promises it). */
+    if (cfg.rate_per_sec == 0)
+        cfg.rate_per_sec = 100;
+    if (cfg.burst == 0)
+        cfg.burst = 50;
     tokens_micro = (uint64_t)cfg.burst * US_PER_SEC;
     last_refill = clock_now();
     for (int i = 0; i < 256; i++)

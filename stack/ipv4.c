@@ -159,6 +159,9 @@ ipv4_input(struct netif *nif, struct pkb *p)
     /* RFC 1122 3.2.1.3: 127/8 must never appear on the wire. */
     if (!(nif->flags & NETIF_LOOPBACK) && (ipv4_is_loopback(ih.src) || ipv4_is_loopback(ih.dst)))
         DROP(p, ipv4, martian_lo);
+    /* Our own address as the source, from the wire: a spoof or a loop (Linux: martian). */
+    if (!(nif->flags & NETIF_LOOPBACK) && netif_by_addr(ih.src) != NULL)
+        DROP(p, ipv4, own_src);
     /* RFC 1122 3.3.4.2: accept our own addresses (any interface) and broadcasts. */
     if (netif_is_bcast(nif, ih.dst))
         ih.to_bcast = true;
@@ -207,16 +210,16 @@ ipv4_output(struct pkb *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t tt
     char s1[IP4_STRLEN], s2[IP4_STRLEN], s3[IP4_STRLEN];
 
     if (r == NULL) {
-        stats_drop(p, ST_ipv4_no_route);
+        stats_drop_out(p, ST_ipv4_no_route);
         return TS_ENOROUTE;
     }
     if (p->len + IPV4_HDR_MIN > r->nif->mtu) {
-        stats_drop(p, ST_ipv4_too_big);
+        stats_drop_out(p, ST_ipv4_too_big);
         return TS_EMSGSIZE;
     }
     b = pkb_push(p, IPV4_HDR_MIN);
     if (b == NULL) {
-        stats_drop(p, ST_ipv4_no_headroom);
+        stats_drop_out(p, ST_ipv4_no_headroom);
         return TS_ENOMEM;
     }
     ih.version = 4;

@@ -7,6 +7,7 @@
 #include "netif.h"
 #include "pkb.h"
 #include "ether.h"
+#include "impair.h"
 #include "stats.h"
 #include "trace.h"
 
@@ -103,20 +104,37 @@ netif_input(struct netif *nif, struct pkb *p)
     p->nif = nif;
     trace_number(p);
     STAT_INC(netif, rx);
-    if (capture_fn)
+    /* As it arrived on the wire (a loopback frame was captured once, leaving). */
+    if (capture_fn && !(nif->flags & NETIF_LOOPBACK))
         capture_fn(nif, p->data, p->len, '<');
+    if (nif->impair && impair_input(nif, p))
+        return;                                     /* dropped, or held for later */
+    netif_deliver(nif, p);
+}
+
+void
+netif_deliver(struct netif *nif, struct pkb *p)
+{
     ether_input(nif, p);
 }
 
 int
 netif_output(struct netif *nif, struct pkb *p)
 {
-    int err;
-
     p->nif = nif;
     trace_number(p);
+    if (nif->impair && impair_output(nif, p))
+        return TS_OK;                               /* dropped, or held for later */
+    return netif_xmit(nif, p);
+}
+
+int
+netif_xmit(struct netif *nif, struct pkb *p)
+{
+    int err;
+
     if (capture_fn)
-        capture_fn(nif, p->data, p->len, '>');
+        capture_fn(nif, p->data, p->len, '>');      /* as it leaves for the wire */
     err = nif->ops->xmit(nif, p);
     if (err < 0)
         STAT_INC(netif, tx_err);

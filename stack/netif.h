@@ -40,6 +40,7 @@ struct netif {
     int fd;                   /* for poll(); -1 if the driver has none */
     const struct netif_ops *ops;
     void *drv;                /* the driver's own state */
+    struct impair *impair;    /* --impair on this interface, NULL when off */
 };
 
 /* Register an interface; returns it, or NULL if NETIF_MAX are in use. */
@@ -61,6 +62,9 @@ bool netif_is_bcast(const struct netif *nif, uint32_t ip);
 void netif_input(struct netif *nif, struct pkb *p);
 /* To the driver: a frame ready to go. Owns p. */
 int netif_output(struct netif *nif, struct pkb *p);
+/* The halves behind the impairment stage: up to ether_input / down to the driver. Own p. */
+void netif_deliver(struct netif *nif, struct pkb *p);
+int netif_xmit(struct netif *nif, struct pkb *p);
 
 /* Copy every frame in/out to this hook (the pcap capture). dir: '<' in, '>' out. */
 typedef void (*netif_capture_fn)(const struct netif *nif, const uint8_t *frame, size_t len,

@@ -10,7 +10,11 @@
 #include "arp.h"
 #include "ipv4.h"
 #include "icmp.h"
+#include "udp.h"
+#include "socket.h"
 #include "route.h"
+#include "tcp.h"
+#include "impair.h"
 #include "clock.h"
 #include "stats.h"
 #include "../drivers/loopback.h"
@@ -32,7 +36,9 @@ stack_defaults(struct stack_config *c)
         .seed = 0,
         .arp = { 64, 4, 60 * US_PER_SEC, 1 * US_PER_SEC, 3 },
         .icmp = { 100, 50 },
+        .sock = { 64, 65536, 64 },
     };
+    tcp_defaults(&c->tcp);
 }
 
 int
@@ -53,10 +59,18 @@ stack_init(const struct stack_config *c)
         return TS_ENOMEM;
     if (arp_init(&cfg.arp) != TS_OK)
         return TS_ENOMEM;
+    if (socket_init(&cfg.sock) != 0)
+        return TS_ENOMEM;
     icmp_init(&cfg.icmp);
     ipv4_init();
+    udp_init();
     route_flush();
     ipv4_register(IPPROTO_ICMP_, icmp_input);
+    ipv4_register(IPPROTO_UDP_, udp_input);
+    icmp_register_err(IPPROTO_UDP_, udp_icmp_error);
+    if (tcp_init(&cfg.tcp) != TS_OK)
+        return TS_ENOMEM;
+    ipv4_register(IPPROTO_TCP_, tcp_input);
     /* RFC 1122 3.2.1.3: 127/8 is internal host loopback. */
     lo = loopback_create();
     if (lo == NULL)
@@ -69,6 +83,9 @@ stack_init(const struct stack_config *c)
 void
 stack_shutdown(void)
 {
+    socket_shutdown();                    /* frees the datagrams still queued on sockets */
+    tcp_shutdown_all();
+    impair_detach_all();
     arp_shutdown();
     netif_remove_all();
     route_flush();
@@ -131,6 +148,7 @@ stack_poll(int timeout_ms)
     struct netif *owner[NETIF_MAX];
     uint64_t next;
     int nfds = 0, n;
+    bool interrupted;
 
     clock_refresh();
     for (int i = 0; netif_at(i); i++) {
@@ -161,6 +179,7 @@ stack_poll(int timeout_ms)
     n = poll(fds, (nfds_t)nfds, timeout_ms);
     if (n < 0 && errno != EINTR)
         return TS_EIO;
+    interrupted = n < 0;
     clock_refresh();
     for (int i = 0; n > 0 && i < nfds; i++) {
         if (fds[i].revents & (POLLIN | POLLERR | POLLHUP))
@@ -177,5 +196,5 @@ stack_poll(int timeout_ms)
     /* Loopback frames sent during this turn come back in now (no recursion). */
     if (lo)
         lo->ops->rx(lo, cfg.rx_batch);
-    return TS_OK;
+    return interrupted ? STACK_INTR : TS_OK;
 }

@@ -12,6 +12,8 @@
 #include "ts.h"
 #include "arp.h"
 #include "icmp.h"
+#include "socket.h"
+#include "tcp.h"
 
 struct netif;
 
@@ -22,13 +24,16 @@ struct stack_config {
     uint64_t seed;            /* seeds ISNs, ports, IP IDs (0: from the clock) */
     struct arp_config arp;    /* zero fields take ARP's defaults */
     struct icmp_config icmp;  /* zero fields take ICMP's defaults */
+    struct socket_config sock; /* zero fields take the socket layer's defaults */
+    struct tcp_config tcp;    /* stack_defaults fills it (tcp_defaults) */
 };
 
 /* Fill cfg with the defaults. */
 void stack_defaults(struct stack_config *cfg);
-/* Allocate pools, register protocols, create `lo` 127.0.0.1/8. TS_OK or TS_ENOMEM. */
+/* Allocate pools and the socket table, register protocols (ICMP, UDP),
+ * create `lo` 127.0.0.1/8. TS_OK or TS_ENOMEM. */
 int stack_init(const struct stack_config *cfg);
-/* Free everything (pools, ARP cache, interfaces); safe to call stack_init again after. */
+/* Free everything (sockets, pools, ARP cache, interfaces); safe to call stack_init again after. */
 void stack_shutdown(void);
 
 /*
@@ -37,8 +42,14 @@ void stack_shutdown(void);
  */
 int stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix);
 
-/* One loop turn, waiting at most timeout_ms (-1 = until a timer or frame). */
+/*
+ * One loop turn, waiting at most timeout_ms (-1 = until a timer or frame).
+ * Returns TS_OK, TS_EIO (poll() failed), or STACK_INTR when a signal cut the
+ * wait short (the turn still ran). Apps call ts_poll (socket.h), which turns
+ * it until one of their descriptors is ready.
+ */
 int stack_poll(int timeout_ms);
+#define STACK_INTR 1
 
 /* The loopback interface. */
 struct netif *stack_loopback(void);

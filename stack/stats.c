@@ -16,19 +16,31 @@ const struct stat_desc stats_desc[ST_COUNT] = {
 #undef STAT_DESC
 };
 
-void
-stats_drop(struct pkb *p, enum stat_id id)
+static void
+stats_drop_dir(struct pkb *p, enum stat_id id, char dir)
 {
     const struct stat_desc *d = &stats_desc[id];
 
     stats_ctr[id]++;
     if (trace_on && p) {
         if (d->rfc[0])
-            trace_line(p, '<', "drop", "%s: %s (%s)", d->layer, d->desc, d->rfc);
+            trace_line(p, dir, "drop", "%s: %s (%s)", d->layer, d->desc, d->rfc);
         else
-            trace_line(p, '<', "drop", "%s: %s", d->layer, d->desc);
+            trace_line(p, dir, "drop", "%s: %s", d->layer, d->desc);
     }
     pkb_free(p);
+}
+
+void
+stats_drop(struct pkb *p, enum stat_id id)
+{
+    stats_drop_dir(p, id, '<');
+}
+
+void
+stats_drop_out(struct pkb *p, enum stat_id id)
+{
+    stats_drop_dir(p, id, '>');
 }
 
 void

@@ -42,8 +42,8 @@
     X(arp,   bad_sender,     "sender address is broadcast/multicast/ours", "RFC 826, RFC 5227 2.1.1") \
     X(arp,   not_for_us,     "target address is not ours",                 "RFC 826") \
     X(arp,   cache_full,     "cache full: oldest entry replaced",          "") \
-    X(arp,   pending_full,   "too many packets waiting for resolution",    "RFC 1122 2.3.2.2") \
-    X(arp,   resolve_fail,   "no reply after the last retry",              "RFC 1122 2.3.2.1") \
+    X(arp,   pending_full,   "queue full: oldest waiting packet dropped",  "RFC 1122 2.3.2.2") \
+    X(arp,   resolve_fail,   "no ARP reply after the last retry: dropped", "RFC 1122 2.3.2.1") \
     X(ipv4,  rx,             "datagrams received",                         "") \
     X(ipv4,  delivered,      "datagrams delivered to a protocol",          "") \
     X(ipv4,  tx,             "datagrams sent",                             "") \
@@ -52,7 +52,8 @@
     X(ipv4,  bad_hlen,       "header length below 5 words or beyond data", "RFC 791 3.1") \
     X(ipv4,  bad_len,        "total length shorter than header or frame",  "RFC 1122 3.2.1.2") \
     X(ipv4,  bad_checksum,   "bad header checksum",                        "RFC 1122 3.2.1.2") \
-    X(ipv4,  bad_src,        "source is broadcast, multicast or loopback", "RFC 1122 3.2.1.3") \
+    X(ipv4,  bad_src,        "source is broadcast, multicast or class E",  "RFC 1122 3.2.1.3") \
+    X(ipv4,  own_src,        "our own address as source from the wire",    "") \
     X(ipv4,  martian_lo,     "127/8 address arrived from the wire",        "RFC 1122 3.2.1.3") \
     X(ipv4,  not_for_us,     "destination is not one of our addresses",    "RFC 1122 3.3.4.2") \
     X(ipv4,  fragment,       "fragment (reassembly not implemented)",      "RFC 791 3.2") \
@@ -73,8 +74,76 @@
     X(icmp,  unreach_out,    "destination unreachable sent",               "RFC 1122 3.2.2.1") \
     X(icmp,  err_suppressed, "error not sent about an error/broadcast/fragment", "RFC 1122 3.2.2") \
     X(icmp,  rate_limited,   "error not sent: rate limit",                 "RFC 1812 4.3.2.8") \
+    X(udp,   rx,             "datagrams received",                         "") \
+    X(udp,   delivered,      "datagrams queued on a socket",               "") \
+    X(udp,   tx,             "datagrams sent",                             "") \
+    X(udp,   truncated,      "shorter than a UDP header",                  "RFC 768") \
+    X(udp,   bad_len,        "length field below 8 or beyond the datagram", "RFC 768") \
+    X(udp,   bad_checksum,   "bad checksum (non-zero and wrong)",          "RFC 1122 4.1.3.4") \
+    X(udp,   no_checksum,    "checksum zero: none sent, accepted",         "RFC 768") \
+    X(udp,   no_port,        "no socket on the port: port unreachable",    "RFC 1122 4.1.3.1") \
+    X(udp,   bcast_no_port,  "broadcast to a closed port (no ICMP)",       "RFC 1122 3.2.2") \
+    X(udp,   rcvq_full,      "socket receive queue full",                  "") \
+    X(udp,   err_in,         "ICMP errors reported to a connected socket", "RFC 1122 4.1.3.3") \
+    X(udp,   err_unconnected, "ICMP errors for an unconnected socket (ignored)", "") \
+    X(sock,  opened,         "sockets opened",                             "") \
+    X(sock,  closed,         "sockets closed",                             "") \
+    X(sock,  table_full,     "socket table full (EMFILE)",                 "") \
     X(loop,  queued,         "packets queued on the loopback interface",   "") \
-    X(loop,  queue_full,     "loopback queue full",                        "")
+    X(loop,  queue_full,     "loopback queue full",                        "") \
+    X(impair, dropped,       "frames dropped by --impair",                 "") \
+    X(impair, duplicated,    "frames duplicated by --impair",              "") \
+    X(impair, reordered,     "frames held back by --impair (reordered)",   "") \
+    X(impair, corrupted,     "frames with a bit flipped by --impair",      "") \
+    X(impair, hold_full,     "frame dropped: --impair's delay queue full", "") \
+    TCP_STATS(X)
+
+/* TCP's counters (tcp_in.c, tcp_out.c, tcp_timer.c, tcp.c). */
+#define TCP_STATS(X) \
+    X(tcp,   rx,             "segments received",                          "") \
+    X(tcp,   tx,             "segments sent",                              "") \
+    X(tcp,   truncated,      "shorter than a TCP header",                  "RFC 9293 3.1") \
+    X(tcp,   bad_hlen,       "data offset below 5 or beyond the segment",  "RFC 9293 3.1") \
+    X(tcp,   bad_option,     "malformed option length",                    "RFC 9293 3.1") \
+    X(tcp,   bad_checksum,   "bad checksum",                               "RFC 9293 3.1") \
+    X(tcp,   bcast,          "segment to a broadcast/multicast address",   "RFC 1122 4.2.3.10") \
+    X(tcp,   no_conn,        "no connection or listener: RST sent",        "RFC 9293 3.10.7.1") \
+    X(tcp,   rst_no_conn,    "RST for no connection: ignored",             "RFC 9293 3.10.7.1") \
+    X(tcp,   rst_listen,     "RST to a listener: ignored",                 "RFC 9293 3.10.7.2") \
+    X(tcp,   ack_listen,     "ACK to a listener: RST sent",                "RFC 9293 3.10.7.2") \
+    X(tcp,   no_syn_listen,  "neither SYN nor RST/ACK to a listener",      "RFC 9293 3.10.7.2") \
+    X(tcp,   backlog_full,   "SYN dropped: SYN queue and backlog full",    "RFC 9293 3.10.7.2") \
+    X(tcp,   no_pcb,         "no free control block",                      "") \
+    X(tcp,   no_pcb_syn,     "SYN dropped: no free control block",         "") \
+    X(tcp,   bad_ack,        "unacceptable ACK",                           "RFC 9293 3.10.7.4, RFC 5961 5.2") \
+    X(tcp,   rst_bad,        "RST in SYN-SENT without an acceptable ACK",  "RFC 9293 3.10.7.3") \
+    X(tcp,   no_syn,         "no SYN in SYN-SENT",                         "RFC 9293 3.10.7.3") \
+    X(tcp,   closed,         "segment for a closed connection",            "RFC 9293 3.10.7.1") \
+    X(tcp,   dup_syn,        "retransmitted SYN: SYN-ACK sent again",      "RFC 9293 3.10.7.4") \
+    X(tcp,   out_of_window,  "not acceptable: outside the receive window", "RFC 9293 3.10.7.4") \
+    X(tcp,   dup_data,       "duplicate data trimmed",                     "RFC 9293 3.10.7.4") \
+    X(tcp,   rst_in_window,  "RST in window but not at RCV.NXT: challenge ACK", "RFC 5961 3.2") \
+    X(tcp,   syn_in_window,  "SYN on a synchronized connection: challenge ACK", "RFC 5961 4.2") \
+    X(tcp,   challenge_ack,  "challenge ACKs sent",                        "RFC 5961") \
+    X(tcp,   no_ack,         "segment without ACK on a synchronized connection", "RFC 9293 3.10.7.4") \
+    X(tcp,   refused,        "connection refused (RST to our SYN)",        "RFC 9293 3.10.7.3") \
+    X(tcp,   rst_in,         "connections reset by the peer",              "RFC 9293 3.10.7.4") \
+    X(tcp,   rst_out,        "RSTs sent",                                  "") \
+    X(tcp,   rst_unread,     "closed with unread data: RST sent",          "RFC 1122 4.2.2.13") \
+    X(tcp,   data_in,        "in-order data segments",                     "") \
+    X(tcp,   ooo_kept,       "out-of-order segments kept",                 "RFC 9293 3.10.7.4") \
+    X(tcp,   ooo_full,       "out-of-order segment dropped: ranges full",  "") \
+    X(tcp,   data_after_fin, "data after the peer's FIN: ignored",         "RFC 9293 3.10.7.4") \
+    X(tcp,   rexmit,         "retransmission timeouts",                    "RFC 6298 5.4") \
+    X(tcp,   window_probe,   "zero-window probes sent",                    "RFC 9293 3.8.6.1") \
+    X(tcp,   window_update,  "window updates sent after the app read",     "RFC 1122 4.2.3.3") \
+    X(tcp,   delayed_ack,    "ACKs sent by the delayed-ACK timer",         "RFC 1122 4.2.3.2") \
+    X(tcp,   dup_ack,        "duplicate ACKs received",                    "RFC 5681 2") \
+    X(tcp,   fast_rexmit,    "fast retransmits (3 duplicate ACKs)",        "RFC 5681 3.2") \
+    X(tcp,   partial_ack,    "NewReno partial ACKs: next hole resent",     "RFC 6582 3.2") \
+    X(tcp,   keepalive_probe, "keep-alive probes sent",                    "RFC 1122 4.2.3.6") \
+    X(tcp,   keepalive_drop, "connections dropped: keep-alive unanswered", "RFC 1122 4.2.3.6") \
+    X(tcp,   timeout_drop,   "connections dropped after too many retransmissions", "RFC 1122 4.2.3.5")
 
 enum stat_id {
 #define STAT_ENUM(layer, name, desc, rfc) ST_##layer##_##name,
@@ -99,6 +168,8 @@ extern const struct stat_desc stats_desc[ST_COUNT];
 struct pkb;
 /* Count the drop, trace it with its reason and RFC, free the packet. */
 void stats_drop(struct pkb *p, enum stat_id id);
+/* The same for a packet on its way out (the trace line shows '>'). */
+void stats_drop_out(struct pkb *p, enum stat_id id);
 
 /* DROP(pkb, layer, reason): the one way an input function rejects a packet. */
 #define DROP(p, layer, name) \

@@ -44,7 +44,7 @@ trace_line(struct pkb *p, char dir, const char *layer, const char *fmt, ...)
 
     trace_number(p);
     trace_prefix(p->frame_no, p->nif ? p->nif->name : "-", dir);
-    fprintf(f, "%-5s", layer);
+    fprintf(f, "%-5s ", layer);
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);
@@ -58,7 +58,7 @@ trace_event(const char *layer, const char *fmt, ...)
     va_list ap;
 
     trace_prefix(0, "-", '-');
-    fprintf(f, "%-5s", layer);
+    fprintf(f, "%-5s ", layer);
     va_start(ap, fmt);
     vfprintf(f, fmt, ap);
     va_end(ap);

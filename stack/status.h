@@ -1,0 +1,22 @@
+/*
+ * status.h - the stack's live state as one page, in HTML or in plain text:
+ * interfaces, ARP cache, routes, TCP control blocks (state, sequence
+ * variables, windows, queues), UDP sockets, pools, and every counter of
+ * stats.h that is not zero, grouped by layer. The HTTP server's /status
+ * (apps/http.c) serves it; anything else that wants a snapshot may call it.
+ */
+#ifndef TS_STATUS_H
+#define TS_STATUS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Render the page into buf (cap bytes; always NUL-terminated when cap > 0).
+ * Returns the length the whole page needs, without the NUL, as snprintf
+ * does: a result >= cap means it was cut short. Reads the stack's tables and
+ * changes nothing; call it between loop turns (e.g. from an app handler).
+ */
+size_t status_render(char *buf, size_t cap, bool html);
+
+#endif
