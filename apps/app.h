@@ -24,9 +24,10 @@
 #endif
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #define APP_MAX        8        /* apps started at once */
-#define APP_WATCH_MAX  64       /* descriptors watched at once, all apps together */
+#define APP_WATCH_MAX  256      /* descriptors watched at once, all apps together */
 
 struct app {
     const char *name;
@@ -44,6 +45,14 @@ struct app {
 extern const struct app echo_app;      /* echo.c: UDP echo, RFC 862 */
 extern const struct app discard_app;   /* discard.c: UDP discard, RFC 863 */
 extern const struct app client_app;    /* udpclient.c: the --loopback demo client */
+extern const struct app tcp_echo_app;     /* stream.c: TCP echo, RFC 862, port 7 */
+extern const struct app tcp_discard_app;  /* stream.c: TCP discard, RFC 863, port 9 */
+extern const struct app tcp_chargen_app;  /* stream.c: TCP chargen, RFC 864, port 19 */
+extern const struct app tcp_client_app;   /* tcpclient.c: --connect */
+extern unsigned short tcp_echo_port, tcp_discard_port, tcp_chargen_port;
+extern uint32_t tcp_client_ip;           /* --connect A.B.C.D:PORT, host order */
+extern unsigned short tcp_client_port;
+extern const char *tcp_client_message;   /* --send TEXT */
 extern unsigned short echo_port;       /* 7 unless changed before start */
 extern unsigned short discard_port;    /* 9 unless changed before start */
 

@@ -29,7 +29,8 @@ usage(FILE *f)
 {
     fprintf(f, "usage: echo-host [--echo-port N] [--discard-port N]\n"
                "\n"
-               "tapstack's UDP echo (RFC 862, port 7) and discard (RFC 863, port 9) servers,\n"
+               "tapstack's echo (RFC 862, port 7), discard (RFC 863, port 9) and chargen\n"
+               "(RFC 864, TCP port 19) servers,\n"
                "built from the same sources against the Linux kernel's sockets.\n"
                "Prints 'echo-host: ready ...' when serving; Ctrl-C stops it.\n");
 }
@@ -84,12 +85,16 @@ main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    if (app_start(&echo_app) < 0 || app_start(&discard_app) < 0) {
+    tcp_echo_port = echo_port;
+    tcp_discard_port = discard_port;
+    if (app_start(&echo_app) < 0 || app_start(&discard_app) < 0 ||
+        app_start(&tcp_echo_app) < 0 || app_start(&tcp_discard_app) < 0 ||
+        app_start(&tcp_chargen_app) < 0) {
         app_stop_all();
         return 1;
     }
-    printf("echo-host: ready: udp echo on port %u, discard on port %u (Linux kernel sockets)\n",
-           echo_port, discard_port);
+    printf("echo-host: ready: echo on port %u, discard on port %u (udp and tcp), chargen on "
+           "tcp %u (Linux kernel sockets)\n", echo_port, discard_port, tcp_chargen_port);
     while (!stop_requested) {
         if (app_poll(1000) < 0 && errno != EINTR) {
             fprintf(stderr, "echo-host: poll: %s\n", strerror(errno));

@@ -6,6 +6,7 @@
  *
  *   tapstack --tap tap0 --ip 10.0.0.2/24 --gw 10.0.0.1 [--route N/P via G] [--trace]
  *   tapstack --loopback [--stay]      no tap, no root: the stack talks to itself
+ *   tapstack --replay IN.pcap --write OUT.pcap --ip ...   deterministic replay
  */
 #include "../stack/stack.h"
 #include "../stack/netif.h"
@@ -16,9 +17,13 @@
 #include "../stack/trace.h"
 #include "../stack/socket.h"
 #include "../stack/udp.h"
+#include "../stack/tcp.h"
+#include "../stack/impair.h"
+#include "../stack/clock.h"
 #include "../drivers/tap.h"
 #include "../drivers/pcapfile.h"
 #include "app.h"
+#include "http.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -51,6 +56,15 @@ struct options {
     unsigned sockets;
     struct static_route routes[ROUTE_MAX];
     int nroutes;
+    const char *replay;       /* --replay IN.pcap: frames in from a capture, virtual clock */
+    const char *write;        /* --write OUT.pcap: the frames the stack sent (replay) */
+    uint64_t seed;            /* --seed N (replay default 1) */
+    bool seed_given;
+    unsigned drain_s;         /* --drain S: virtual seconds after the last frame */
+    bool impair;              /* --impair SPEC */
+    struct impair_config impair_cfg;
+    bool connect;             /* --connect A.B.C.D:PORT */
+    unsigned msl_ms;          /* --msl MS: TIME-WAIT is twice this */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -83,10 +97,26 @@ usage(FILE *f)
         "  --stats           print the counters on exit (kill -USR1 prints them any time)\n"
         "  --pkbs N          packet buffers in the pool (default 1024, 16..65536)\n"
         "  --sockets N       size of the socket table (default 64, 4..4096)\n"
+        "  --connect A:P     also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
+        "                    print what comes back, exit 0 when the server closes\n"
+        "  --send TEXT       what --connect sends (default \"hello from tapstack\")\n"
+        "  --impair SPEC     impair the interface in both directions, seeded by --seed:\n"
+        "                    drop=1%%,dup=0.5%%,reorder=1%%,delay=5ms,jitter=1ms,corrupt=0.1%%\n"
+        "  --seed N          seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
+        "                    1 with --replay)\n"
+        "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
+        "  --http-port N     the HTTP server's port (default 80)\n"
+        "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
+        "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
+        "                    at its own timestamp (docs/replay.md)\n"
+        "  --write OUT.pcap  with --replay: write the frames the stack sent to OUT.pcap\n"
+        "  --drain S         with --replay: run the clock S seconds past the last frame\n"
+        "                    so late timers fire (default 5, 0..3600)\n"
         "  -h, --help        this text\n"
         "\n"
-        "Services, on every address of the stack: UDP echo on port 7 (RFC 862),\n"
-        "UDP discard on port 9 (RFC 863).\n"
+        "Services, on every address of the stack: echo on port 7 (UDP and TCP, RFC 862),\n"
+        "discard on port 9 (UDP and TCP, RFC 863), chargen on TCP port 19 (RFC 864),\n"
+        "HTTP on port 80 (GET/HEAD, /status shows the stack's state).\n"
         "Prints 'tapstack: ready ...' when it can take traffic. Ctrl-C stops it.\n");
 }
 
@@ -173,6 +203,16 @@ parse_options(int argc, char **argv, struct options *o)
         { "pcap",  required_argument, NULL, 'p' },
         { "stats", no_argument,       NULL, 's' },
         { "pkbs",  required_argument, NULL, 'n' },
+        { "replay", required_argument, NULL, 'R' },
+        { "write", required_argument, NULL, 'W' },
+        { "seed",  required_argument, NULL, 'e' },
+        { "drain", required_argument, NULL, 'D' },
+        { "impair", required_argument, NULL, 'I' },
+        { "connect", required_argument, NULL, 'C' },
+        { "send",  required_argument, NULL, 'X' },
+        { "msl",   required_argument, NULL, 'M' },
+        { "http-port", required_argument, NULL, 'P' },
+        { "http-root", required_argument, NULL, 'O' },
         { "help",  no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -183,6 +223,8 @@ parse_options(int argc, char **argv, struct options *o)
     memset(o, 0, sizeof(*o));
     o->pkbs = 1024;
     o->sockets = 64;
+    o->drain_s = 5;
+    o->msl_ms = 30000;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -244,6 +286,73 @@ parse_options(int argc, char **argv, struct options *o)
                 die_usage("bad --pkbs '%s': expected a number from 16 to 65536", optarg);
             o->pkbs = (size_t)n;
             break;
+        case 'R':
+            o->replay = optarg;
+            break;
+        case 'W':
+            o->write = optarg;
+            break;
+        case 'e':
+            errno = 0;
+            o->seed = strtoull(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || o->seed == 0)
+                die_usage("bad --seed '%s': expected a number from 1 to 2^64-1", optarg);
+            o->seed_given = true;
+            break;
+        case 'D':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 0 || n > 3600)
+                die_usage("bad --drain '%s': expected seconds from 0 to 3600", optarg);
+            o->drain_s = (unsigned)n;
+            break;
+        case 'I': {
+            char why[200];
+
+            if (impair_parse(optarg, &o->impair_cfg, why, sizeof(why)) < 0) {
+                fprintf(stderr, "tapstack: %s (see tapstack --help)\n", why);
+                exit(2);
+            }
+            o->impair = true;
+            break;
+        }
+        case 'C': {
+            char host[32];
+            const char *colon = strrchr(optarg, ':');
+
+            if (colon == NULL || (size_t)(colon - optarg) >= sizeof(host))
+                die_usage("bad --connect '%s': expected A.B.C.D:PORT", optarg);
+            memcpy(host, optarg, (size_t)(colon - optarg));
+            host[colon - optarg] = '\0';
+            errno = 0;
+            n = strtol(colon + 1, &end, 10);
+            if (ip4_parse_str(host, &tcp_client_ip) != TS_OK || errno || *end != '\0' ||
+                end == colon + 1 || n < 1 || n > 65535)
+                die_usage("bad --connect '%s': expected A.B.C.D:PORT", optarg);
+            tcp_client_port = (unsigned short)n;
+            o->connect = true;
+            break;
+        }
+        case 'X':
+            tcp_client_message = optarg;
+            break;
+        case 'M':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 600000)
+                die_usage("bad --msl '%s': expected milliseconds from 1 to 600000", optarg);
+            o->msl_ms = (unsigned)n;
+            break;
+        case 'P':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 65535)
+                die_usage("bad --http-port '%s': expected 1..65535", optarg);
+            http_port = (unsigned short)n;
+            break;
+        case 'O':
+            http_root = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -262,8 +371,12 @@ parse_options(int argc, char **argv, struct options *o)
     }
     if (o->stay)
         die_usage("%s", "--stay goes with --loopback");
-    if (o->tap == NULL)
-        die_usage("%s", "--tap NAME is required");
+    if ((o->write || o->drain_s != 5) && o->replay == NULL)
+        die_usage("%s", "--write and --drain go with --replay");
+    if (o->replay && o->tap)
+        die_usage("%s", "--replay takes the place of --tap: give one of them");
+    if (o->tap == NULL && o->replay == NULL)
+        die_usage("%s", "--tap NAME (or --replay FILE) is required");
     if (o->ip == 0)
         die_usage("%s", "--ip A.B.C.D/PREFIX is required");
     if (o->gw && (o->gw & prefix_mask(o->prefix)) != (o->ip & prefix_mask(o->prefix))) {
@@ -327,11 +440,15 @@ dump_stats(void)
 static const struct app *const services[] = {
     &echo_app,
     &discard_app,
+    &tcp_echo_app,
+    &tcp_discard_app,
+    &tcp_chargen_app,
+    &http_app,
 };
 
-/* Start the servers (and, in loopback mode, the client). 0 or -1. */
+/* Start the servers (and, in loopback mode, the client; with --connect, the TCP client). */
 static int
-start_apps(bool loopback)
+start_apps(bool loopback, bool connect)
 {
     for (size_t i = 0; i < ARRAY_LEN(services); i++) {
         if (app_start(services[i]) < 0)
@@ -339,12 +456,27 @@ start_apps(bool loopback)
     }
     if (loopback && app_start(&client_app) < 0)
         return -1;
+    if (connect && app_start(&tcp_client_app) < 0)
+        return -1;
     return 0;
+}
+
+/* Replay: done once the input is exhausted and the clock ran --drain seconds past it. */
+static bool
+replay_finished(const struct options *o, struct netif *nif)
+{
+    static uint64_t end = UINT64_MAX;
+
+    if (o->replay == NULL)
+        return false;
+    if (end == UINT64_MAX && pcapfile_replay_left(nif) == 0)
+        end = clock_now() + (uint64_t)o->drain_s * US_PER_SEC;
+    return clock_now() >= end;
 }
 
 /* The main loop: one ts_poll over every app's descriptors, then dispatch. */
 static int
-run(const struct options *o)
+run(const struct options *o, struct netif *nif)
 {
     int status = 0;
     /* The client keeps its own time: wake up often enough for its timeout. */
@@ -361,6 +493,8 @@ run(const struct options *o)
             dump_stats();
         }
         if (app_exit_requested(&status) && !o->stay)
+            break;
+        if (replay_finished(o, nif))
             break;
     }
     return status;
@@ -410,11 +544,11 @@ main_loopback(const struct options *o, struct stack_config *cfg)
     install_signals();
     printf("tapstack: ready on lo 127.0.0.1/8 (loopback mode: no tap, no root); "
            "udp echo 7, discard 9; a client talks to them over 127.0.0.1\n");
-    if (start_apps(true) < 0) {
+    if (start_apps(true, o->connect) < 0) {
         finish(o);
         return 1;
     }
-    status = run(o);
+    status = run(o, NULL);
     finish(o);
     if (status == 0)
         printf("tapstack: loopback demo passed\n");
@@ -437,6 +571,10 @@ main(int argc, char **argv)
     stack_defaults(&cfg);
     cfg.pkb_count = o.pkbs;
     cfg.sock.max_sockets = o.sockets;
+    cfg.tcp.msl_us = (uint64_t)o.msl_ms * US_PER_MS;
+    /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */
+    cfg.virtual_clock = o.replay != NULL;
+    cfg.seed = o.seed_given ? o.seed : o.replay ? 1 : 0;
     if (o.loopback)
         return main_loopback(&o, &cfg);
     if (stack_init(&cfg) != TS_OK) {
@@ -444,18 +582,26 @@ main(int argc, char **argv)
         return 1;
     }
     trace_on = o.trace;
-    /* The stack's MAC must differ from the tap's own (the host side's). */
-    if (tap_host_mac(o.tap, host_mac) == 0 && memcmp(host_mac, o.mac, 6) == 0) {
-        if (o.mac_given) {
-            fprintf(stderr, "tapstack: --mac %s is the tap's own MAC; choose another\n",
-                    mac_str(o.mac, m));
-            return 2;
+    if (o.replay) {
+        nif = pcapfile_replay_open("pcap0", o.mac, o.replay, o.write, err, sizeof(err));
+    } else {
+        /* The stack's MAC must differ from the tap's own (the host side's). */
+        if (tap_host_mac(o.tap, host_mac) == 0 && memcmp(host_mac, o.mac, 6) == 0) {
+            if (o.mac_given) {
+                fprintf(stderr, "tapstack: --mac %s is the tap's own MAC; choose another\n",
+                        mac_str(o.mac, m));
+                return 2;
+            }
+            o.mac[5] ^= 0x01;
         }
-        o.mac[5] ^= 0x01;
+        nif = tap_open(o.tap, o.mac, err, sizeof(err));
     }
-    nif = tap_open(o.tap, o.mac, err, sizeof(err));
     if (nif == NULL) {
         fprintf(stderr, "tapstack: %s\n", err);
+        return 1;
+    }
+    if (o.impair && impair_attach(nif, &o.impair_cfg, cfg.seed ? cfg.seed : 1) != TS_OK) {
+        fprintf(stderr, "tapstack: cannot attach --impair\n");
         return 1;
     }
     if (stack_add_interface(nif, o.ip, o.prefix) != TS_OK ||
@@ -479,7 +625,7 @@ main(int argc, char **argv)
         return 1;
     }
     install_signals();
-    if (start_apps(false) < 0) {
+    if (start_apps(false, o.connect) < 0) {
         finish(&o);
         return 1;
     }
@@ -487,12 +633,15 @@ main(int argc, char **argv)
     arp_announce(nif);
     printf("tapstack: ready on %s %s/%u mac %s gw %s\n", nif->name, ip4_str(o.ip, s1), o.prefix,
            mac_str(nif->mac, m), o.gw ? ip4_str(o.gw, s2) : "none");
-    printf("tapstack: services: udp echo %u, udp discard %u\n", echo_port, discard_port);
-    printf("tapstack: try: ip netns exec tslab ping %s   or   ip netns exec tslab nc -u %s %u"
-           "   (Ctrl-C stops the stack)\n", ip4_str(o.ip, s1), s1, echo_port);
+    printf("tapstack: services: echo %u (udp, tcp), discard %u (udp, tcp), chargen %u (tcp), "
+           "http %u\n", echo_port, discard_port, tcp_chargen_port, http_port);
+    if (o.replay == NULL)
+        printf("tapstack: try, from the lab namespace (make run: ip netns exec tslab ...): "
+               "ping %s | nc -u %s %u | curl http://%s/   (Ctrl-C stops the stack)\n",
+               ip4_str(o.ip, s1), s1, echo_port, s1);
     fflush(stdout);
 
-    status = run(&o);
+    status = run(&o, nif);
     finish(&o);
     return status;
 }

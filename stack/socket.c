@@ -14,6 +14,7 @@
 #define _GNU_SOURCE                       /* strerrorname_np for the trace */
 #include "socket.h"
 #include "udp.h"
+#include "tcp.h"
 #include "stack.h"
 #include "netif.h"
 #include "ipv4.h"
@@ -38,7 +39,7 @@ struct ts_sock;
 /* What a socket type implements. Functions return 0 (or a count) or -errno. */
 struct sock_ops {
     const char *kind;                     /* "udp", for the trace */
-    void (*open)(struct ts_sock *s);
+    int (*open)(struct ts_sock *s);       /* 0, or -errno (no control block free) */
     int (*bind)(struct ts_sock *s, uint32_t addr, uint16_t port);
     int (*connect)(struct ts_sock *s, uint32_t addr, uint16_t port);
     int (*disconnect)(struct ts_sock *s);
@@ -67,10 +68,12 @@ struct ts_sock {
     const struct sock_ops *ops;
     bool reuseaddr;                       /* SO_REUSEADDR */
     bool broadcast;                       /* SO_BROADCAST */
+    bool keepalive;                       /* SO_KEEPALIVE (TCP) */
+    bool rd_shut;                         /* shutdown(SHUT_RD): reads see end of stream */
     int rcvbuf;                           /* SO_RCVBUF */
     union {
         struct udp_pcb udp;
-        /* struct tcp_pcb tcp;               the TCP issue */
+        struct tcp_pcb *tcp;              /* TCP owns its control blocks (they outlive close) */
     } pcb;
 };
 
@@ -100,17 +103,26 @@ sock_get(int fd)
     return &socks[fd];
 }
 
-/* enum ts_err (and UDP_EADDRINUSE) -> errno. */
+/* enum ts_err -> errno: the one place where the stack's codes become errno values. */
 static int
 sock_errno(int err)
 {
     switch (err) {
-    case TS_ENOROUTE:    return ENETUNREACH;
-    case TS_EMSGSIZE:    return EMSGSIZE;
-    case TS_ENOMEM:      return ENOBUFS;
-    case TS_EINVAL:      return EINVAL;
-    case UDP_EADDRINUSE: return EADDRINUSE;
-    default:             return EIO;
+    case TS_ENOROUTE:     return ENETUNREACH;
+    case TS_EMSGSIZE:     return EMSGSIZE;
+    case TS_ENOMEM:       return ENOBUFS;
+    case TS_EINVAL:       return EINVAL;
+    case TS_EADDRINUSE:   return EADDRINUSE;
+    case TS_EAGAIN:       return EAGAIN;
+    case TS_ECONNREFUSED: return ECONNREFUSED;
+    case TS_ECONNRESET:   return ECONNRESET;
+    case TS_ETIMEDOUT:    return ETIMEDOUT;
+    case TS_ENOTCONN:     return ENOTCONN;
+    case TS_EISCONN:      return EISCONN;
+    case TS_EPIPE:        return EPIPE;
+    case TS_EINPROGRESS:  return EINPROGRESS;
+    case TS_EALREADY:     return EALREADY;
+    default:              return EIO;
     }
 }
 
@@ -184,10 +196,11 @@ sock_addr_is_local(uint32_t addr)
 
 /* SOCK_DGRAM: the UDP ops ------------------------------------------------- */
 
-static void
+static int
 udp_sock_open(struct ts_sock *s)
 {
     udp_pcb_init(&s->pcb.udp, s->fd, cfg.rcvbuf, cfg.rcvq_max);
+    return 0;
 }
 
 static void
@@ -344,6 +357,218 @@ static const struct sock_ops udp_sock_ops = {
     .shutdown = NULL,
 };
 
+/* SOCK_STREAM: the TCP ops ------------------------------------------------ */
+
+static int
+tcp_sock_open(struct ts_sock *s)
+{
+    s->pcb.tcp = tcp_new();
+    return s->pcb.tcp ? 0 : -ENOBUFS;    /* every control block is in use */
+}
+
+static void
+tcp_sock_set_options(struct ts_sock *s)
+{
+    /* LIMIT: SO_RCVBUF is kept for getsockopt; TCP's rings have the size of --tcp-buf. */
+    if (s->pcb.tcp->keepalive != s->keepalive)
+        tcp_set_keepalive(s->pcb.tcp, s->keepalive);
+}
+
+static int
+tcp_sock_setopt(struct ts_sock *s, int level, int name, int value)
+{
+    if (level != IPPROTO_TCP)
+        return -ENOPROTOOPT;
+    if (name != TCP_NODELAY)
+        return -ENOPROTOOPT;
+    tcp_set_nodelay(s->pcb.tcp, value != 0);
+    return 0;
+}
+
+static int
+tcp_sock_bind(struct ts_sock *s, uint32_t addr, uint16_t port)
+{
+    int err;
+
+    if (!sock_addr_is_local(addr) || sock_is_bcast(addr))
+        return -EADDRNOTAVAIL;
+    if (s->pcb.tcp->local_port != 0)
+        return -EINVAL;                   /* bound already */
+    err = tcp_bind(s->pcb.tcp, addr, port, s->reuseaddr);
+    return err == TS_OK ? 0 : -sock_errno(err);
+}
+
+static int
+tcp_sock_listen(struct ts_sock *s, int backlog)
+{
+    struct tcp_pcb *pcb = s->pcb.tcp;
+
+    if (pcb->state != TCPS_CLOSED && pcb->state != TCPS_LISTEN)
+        return -EINVAL;
+    /* Like Linux: a negative or huge backlog is clamped, not refused. */
+    if (backlog < 1)
+        backlog = 1;
+    if (backlog > 128)
+        backlog = 128;
+    return tcp_listen(pcb, (unsigned)backlog) == TS_OK ? 0 : -EADDRINUSE;
+}
+
+static struct ts_sock *sock_alloc(int type, const struct sock_ops *ops, bool open);
+
+static int
+tcp_sock_accept(struct ts_sock *s, uint32_t *addr, uint16_t *port)
+{
+    struct tcp_pcb *l = s->pcb.tcp, *c;
+    struct ts_sock *ns;
+
+    if (l->state != TCPS_LISTEN)
+        return -EINVAL;
+    if (l->accept_head == NULL)
+        return -EAGAIN;
+    ns = sock_alloc(SOCK_STREAM, s->ops, false);
+    if (ns == NULL)
+        return -EMFILE;                   /* the connection waits in the queue */
+    c = tcp_accept(l);
+    ns->pcb.tcp = c;
+    /* Accepted sockets inherit the listener's options, as on Linux. */
+    ns->reuseaddr = s->reuseaddr;
+    ns->keepalive = s->keepalive;
+    ns->rcvbuf = s->rcvbuf;
+    c->nodelay = l->nodelay;
+    tcp_sock_set_options(ns);
+    *addr = c->remote_ip;
+    *port = c->remote_port;
+    return ns->fd;
+}
+
+static int
+tcp_sock_connect(struct ts_sock *s, uint32_t addr, uint16_t port)
+{
+    struct tcp_pcb *pcb = s->pcb.tcp;
+    int err;
+
+    if (pcb->state == TCPS_SYN_SENT)
+        return -EALREADY;
+    if (pcb->state == TCPS_LISTEN)
+        return -EINVAL;
+    if (pcb->state != TCPS_CLOSED)
+        return -EISCONN;
+    if (pcb->error)
+        return -sock_errno(tcp_take_error(pcb));   /* how the last attempt ended */
+    if (addr == 0)
+        addr = IP4(127, 0, 0, 1);          /* Linux reads 0.0.0.0 as "this host" */
+    if (port == 0)
+        return -ECONNREFUSED;
+    if (sock_is_bcast(addr) || ipv4_is_multicast(addr))
+        return -ENETUNREACH;              /* TCP is point to point (RFC 1122 4.2.3.10) */
+    err = tcp_connect(pcb, addr, port);
+    return -sock_errno(err);             /* EINPROGRESS: POLLOUT says when it is open */
+}
+
+static ssize_t
+tcp_sock_sendto(struct ts_sock *s, const void *buf, size_t len, bool has_to, uint32_t addr,
+                uint16_t port)
+{
+    long n;
+
+    (void)has_to;                         /* a stream ignores the address, as Linux */
+    (void)addr;
+    (void)port;
+    if (len == 0)
+        return 0;
+    n = tcp_send(s->pcb.tcp, buf, len);
+    return n < 0 ? -sock_errno((int)n) : (ssize_t)n;
+}
+
+static ssize_t
+tcp_sock_recvfrom(struct ts_sock *s, void *buf, size_t len, int flags, uint32_t *addr,
+                  uint16_t *port)
+{
+    long n;
+
+    if (s->rd_shut && s->pcb.tcp->rcv.len == 0)
+        return 0;
+    n = (flags & MSG_PEEK) ? tcp_peek(s->pcb.tcp, buf, len) : tcp_recv(s->pcb.tcp, buf, len);
+    if (n < 0)
+        return -sock_errno((int)n);
+    *addr = s->pcb.tcp->remote_ip;
+    *port = s->pcb.tcp->remote_port;
+    return (ssize_t)n;
+}
+
+static short
+tcp_sock_poll(struct ts_sock *s)
+{
+    short ev = tcp_poll_events(s->pcb.tcp);
+
+    if (s->rd_shut)
+        ev |= POLLIN;                     /* reads return 0 at once */
+    return ev;
+}
+
+static int
+tcp_sock_name(const struct ts_sock *s, bool peer, uint32_t *addr, uint16_t *port)
+{
+    const struct tcp_pcb *pcb = s->pcb.tcp;
+
+    if (peer && (pcb->state == TCPS_CLOSED || pcb->state == TCPS_LISTEN ||
+                 pcb->state == TCPS_SYN_SENT))
+        return -ENOTCONN;
+    *addr = peer ? pcb->remote_ip : pcb->local_ip;
+    *port = peer ? pcb->remote_port : pcb->local_port;
+    return 0;
+}
+
+static int
+tcp_sock_take_error(struct ts_sock *s)
+{
+    int e = tcp_take_error(s->pcb.tcp);
+
+    return e ? sock_errno(e) : 0;
+}
+
+static int
+tcp_sock_shutdown(struct ts_sock *s, int how)
+{
+    int err;
+
+    if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
+        return -EINVAL;
+    err = tcp_shutdown(s->pcb.tcp, how != SHUT_WR, how != SHUT_RD);
+    if (err != TS_OK)
+        return -sock_errno(err);
+    if (how != SHUT_WR)
+        s->rd_shut = true;
+    return 0;
+}
+
+static void
+tcp_sock_close(struct ts_sock *s)
+{
+    /* TCP keeps the control block through FIN/TIME-WAIT and frees it itself. */
+    tcp_close(s->pcb.tcp);
+    s->pcb.tcp = NULL;
+}
+
+static const struct sock_ops tcp_sock_ops = {
+    .kind = "tcp",
+    .open = tcp_sock_open,
+    .bind = tcp_sock_bind,
+    .connect = tcp_sock_connect,
+    .disconnect = NULL,
+    .sendto = tcp_sock_sendto,
+    .recvfrom = tcp_sock_recvfrom,
+    .poll = tcp_sock_poll,
+    .getname = tcp_sock_name,
+    .take_error = tcp_sock_take_error,
+    .set_options = tcp_sock_set_options,
+    .setopt = tcp_sock_setopt,
+    .close = tcp_sock_close,
+    .listen = tcp_sock_listen,
+    .accept = tcp_sock_accept,
+    .shutdown = tcp_sock_shutdown,
+};
+
 /* The calls --------------------------------------------------------------- */
 
 /*
@@ -360,7 +585,7 @@ static const struct sock_ops udp_sock_ops = {
  * takes its new descriptors here too.
  */
 static struct ts_sock *
-sock_alloc(int type, const struct sock_ops *ops)
+sock_alloc(int type, const struct sock_ops *ops, bool open)
 {
     struct ts_sock *s = NULL;
 
@@ -378,7 +603,10 @@ sock_alloc(int type, const struct sock_ops *ops)
     s->type = type;
     s->ops = ops;
     s->rcvbuf = (int)cfg.rcvbuf;
-    s->ops->open(s);
+    if (open && s->ops->open(s) < 0) {
+        s->in_use = false;                /* no control block: the caller says ENOBUFS */
+        return NULL;
+    }
     nopen++;
     STAT_INC(sock, opened);
     TRACE_EV("sock", "fd %d opened (%s)", s->fd, ops->kind);
@@ -403,15 +631,19 @@ ts_socket(int domain, int type, int protocol)
             return sock_fail(-1, "socket", EPROTONOSUPPORT);
         ops = &udp_sock_ops;
         break;
-    case SOCK_STREAM:                     /* the TCP issue: ops = &tcp_sock_ops */
+    case SOCK_STREAM:
+        if (protocol != 0 && protocol != IPPROTO_TCP)
+            return sock_fail(-1, "socket", EPROTONOSUPPORT);
+        ops = &tcp_sock_ops;
+        break;
     case SOCK_RAW:
         return sock_fail(-1, "socket", EPROTONOSUPPORT);
     default:
         return sock_fail(-1, "socket", EINVAL);
     }
-    s = sock_alloc(base, ops);
+    s = sock_alloc(base, ops, true);
     if (s == NULL)
-        return sock_fail(-1, "socket", EMFILE);
+        return sock_fail(-1, "socket", nopen < cfg.max_sockets ? ENOBUFS : EMFILE);
     return s->fd;
 }
 
@@ -540,6 +772,9 @@ ts_setsockopt(int fd, int level, int optname, const void *optval, socklen_t optl
     case SO_BROADCAST:
         s->broadcast = v != 0;
         break;
+    case SO_KEEPALIVE:
+        s->keepalive = v != 0;
+        break;
     case SO_RCVBUF:
         /* Clamped like Linux, but not doubled: what you set is what the queue holds. */
         if (v < SOCK_RCVBUF_MIN)
@@ -572,6 +807,7 @@ ts_getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
     switch (optname) {
     case SO_REUSEADDR: v = s->reuseaddr;            break;
     case SO_BROADCAST: v = s->broadcast;            break;
+    case SO_KEEPALIVE: v = s->keepalive;            break;
     case SO_RCVBUF:    v = s->rcvbuf;               break;
     case SO_TYPE:      v = s->type;                 break;
     case SO_ERROR:     v = s->ops->take_error(s);   break;
@@ -767,16 +1003,11 @@ ts_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
             err = EINTR;                  /* a signal: let the caller look at its flags */
             break;
         }
-        /* Virtual time passes only here: jump to the next timer or the deadline. */
-        if (clock_is_virtual() && !loopback_pending(stack_loopback())) {
-            uint64_t next = timer_next_delay();
-            uint64_t target = next == UINT64_MAX ? deadline
-                              : (now + next < deadline ? now + next : deadline);
-
-            if (target == UINT64_MAX)
-                break;                    /* nothing can ever happen: return 0 */
-            clock_advance_to(target);
-        }
+        /* Virtual time moves inside stack_poll (to the next timer, replayed frame or the
+         * deadline); with none of them and no deadline nothing can ever happen: return 0. */
+        if (clock_is_virtual() && deadline == UINT64_MAX && !loopback_pending(stack_loopback()) &&
+            stack_next_event() == UINT64_MAX)
+            break;
     }
     poll_depth--;
     if (err)

@@ -45,6 +45,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>       /* struct sockaddr_in, htons, INADDR_ANY, IPPROTO_UDP */
+#include <netinet/tcp.h>      /* TCP_NODELAY */
 #include <poll.h>             /* struct pollfd, POLLIN, POLLOUT, POLLERR, POLLNVAL */
 #include <stdbool.h>
 #include <stddef.h>

@@ -118,16 +118,13 @@ stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix)
  * replay driver holds, and now + timeout_ms (timeout_ms < 0: no limit). Timers
  * due on the way fire at their own times (clock_advance_to).
  */
-static void
-stack_virtual_wait(int timeout_ms)
+uint64_t
+stack_next_event(void)
 {
-    uint64_t now = clock_now(), t = UINT64_MAX;
-    uint64_t next = timer_next_delay();
+    uint64_t next = timer_next_delay(), t = UINT64_MAX;
 
-    if (timeout_ms == 0)
-        return;
     if (next != UINT64_MAX)
-        t = now + next;
+        t = clock_now() + next;
     for (int i = 0; netif_at(i); i++) {
         struct netif *nif = netif_at(i);
         uint64_t f;
@@ -135,6 +132,17 @@ stack_virtual_wait(int timeout_ms)
         if (nif->ops->next_time && (f = nif->ops->next_time(nif)) < t)
             t = f;
     }
+    return t;
+}
+
+static void
+stack_virtual_wait(int timeout_ms)
+{
+    uint64_t now = clock_now(), t;
+
+    if (timeout_ms == 0)
+        return;
+    t = stack_next_event();
     if (timeout_ms > 0 && now + (uint64_t)timeout_ms * US_PER_MS < t)
         t = now + (uint64_t)timeout_ms * US_PER_MS;
     if (t != UINT64_MAX && t > now)

@@ -51,6 +51,9 @@ int stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix);
 int stack_poll(int timeout_ms);
 #define STACK_INTR 1
 
+/* Virtual clock: the absolute time of the next timer or replayed frame (UINT64_MAX: none). */
+uint64_t stack_next_event(void);
+
 /* The loopback interface. */
 struct netif *stack_loopback(void);
 

@@ -116,7 +116,7 @@ tcp_pcb_alloc(void)
             continue;
         memset(pcb, 0, sizeof(*pcb));
         pcb->in_use = true;
-        pcb->state = TCP_CLOSED;
+        pcb->state = TCPS_CLOSED;
         pcb->snd = (struct tcp_ring){ mem, cfg.sndbuf, 0, 0 };
         pcb->rcv = (struct tcp_ring){ mem + cfg.sndbuf, cfg.rcvbuf, 0, 0 };
         pcb->snd_mss = TCP_DEFAULT_MSS;
@@ -146,7 +146,7 @@ tcp_unlink_child(struct tcp_pcb *pcb)
     l->accept_tail = NULL;
     for (struct tcp_pcb *c = l->accept_head; c; c = c->accept_next)
         l->accept_tail = c;
-    if (pcb->state == TCP_SYN_RECEIVED && l->n_syn_rcvd > 0)
+    if (pcb->state == TCPS_SYN_RECEIVED && l->n_syn_rcvd > 0)
         l->n_syn_rcvd--;
     pcb->parent = NULL;
     pcb->accept_next = NULL;
@@ -176,7 +176,7 @@ tcp_pcb_free(struct tcp_pcb *pcb)
         }
     }
     pcb->in_use = false;
-    pcb->state = TCP_CLOSED;
+    pcb->state = TCPS_CLOSED;
 }
 
 void
@@ -187,9 +187,11 @@ tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s)
     TRACE_EV("tcp", "%s:%u %s:%u %s -> %s", ip4_str(pcb->local_ip, a), pcb->local_port,
              ip4_str(pcb->remote_ip, b), pcb->remote_port, tcp_state_name(pcb->state),
              tcp_state_name(s));
-    if (pcb->state == TCP_SYN_RECEIVED && pcb->parent && pcb->parent->n_syn_rcvd > 0)
+    if (pcb->state == TCPS_SYN_RECEIVED && pcb->parent && pcb->parent->n_syn_rcvd > 0)
         pcb->parent->n_syn_rcvd--;
     pcb->state = s;
+    if (s == TCPS_ESTABLISHED)
+        pcb->synchronized = true;
 }
 
 /* Rings ------------------------------------------------------------------- */
@@ -310,7 +312,7 @@ tcp_port_conflict(const struct tcp_pcb *self, uint32_t ip, uint16_t port, bool r
         if (o->local_ip != 0 && ip != 0 && o->local_ip != ip)
             continue;
         /* SO_REUSEADDR: a port held only by connections (e.g. TIME-WAIT) may be bound. */
-        if (reuse && o->state != TCP_LISTEN && o->state != TCP_CLOSED)
+        if (reuse && o->state != TCPS_LISTEN && o->state != TCPS_CLOSED)
             continue;
         return true;
     }
@@ -352,14 +354,14 @@ tcp_lookup(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
 
         if (!pcb->in_use || pcb->local_port != lport)
             continue;
-        if (pcb->state == TCP_LISTEN) {
+        if (pcb->state == TCPS_LISTEN) {
             if (pcb->local_ip == lip)
                 spec = pcb;
             else if (pcb->local_ip == 0)
                 wild = pcb;
             continue;
         }
-        if (pcb->state != TCP_CLOSED && pcb->remote_port == rport && pcb->remote_ip == rip &&
+        if (pcb->state != TCPS_CLOSED && pcb->remote_port == rport && pcb->remote_ip == rip &&
             pcb->local_ip == lip)
             return pcb;
     }
@@ -379,13 +381,13 @@ tcp_listen(struct tcp_pcb *pcb, unsigned backlog)
 {
     int err;
 
-    if (pcb->state != TCP_CLOSED && pcb->state != TCP_LISTEN)
+    if (pcb->state != TCPS_CLOSED && pcb->state != TCPS_LISTEN)
         return TS_EISCONN;
     if (pcb->local_port == 0 && (err = tcp_bind(pcb, 0, 0, false)) != TS_OK)
         return err;
     pcb->backlog = backlog ? backlog : 1;
-    if (pcb->state != TCP_LISTEN)
-        tcp_set_state(pcb, TCP_LISTEN);
+    if (pcb->state != TCPS_LISTEN)
+        tcp_set_state(pcb, TCPS_LISTEN);
     return TS_OK;
 }
 
@@ -411,9 +413,9 @@ tcp_connect(struct tcp_pcb *pcb, uint32_t ip, uint16_t port)
     const struct route *r = route_lookup(ip);
     int err;
 
-    if (pcb->state == TCP_SYN_SENT)
+    if (pcb->state == TCPS_SYN_SENT)
         return TS_EALREADY;
-    if (pcb->state != TCP_CLOSED)
+    if (pcb->state != TCPS_CLOSED)
         return TS_EISCONN;
     if (r == NULL)
         return TS_ENOROUTE;
@@ -427,7 +429,7 @@ tcp_connect(struct tcp_pcb *pcb, uint32_t ip, uint16_t port)
     pcb->iss = tcp_isn(pcb->local_ip, pcb->local_port, ip, port);
     pcb->snd_una = pcb->iss;
     pcb->snd_nxt = pcb->iss;
-    tcp_set_state(pcb, TCP_SYN_SENT);
+    tcp_set_state(pcb, TCPS_SYN_SENT);
     tcp_send_syn(pcb);
     return TS_EINPROGRESS;
 }
@@ -440,14 +442,14 @@ tcp_send(struct tcp_pcb *pcb, const void *buf, size_t len)
     if (pcb->error)
         return tcp_take_error(pcb);
     switch (pcb->state) {
-    case TCP_ESTABLISHED:
-    case TCP_CLOSE_WAIT:
+    case TCPS_ESTABLISHED:
+    case TCPS_CLOSE_WAIT:
         break;
-    case TCP_SYN_SENT:
-    case TCP_SYN_RECEIVED:
+    case TCPS_SYN_SENT:
+    case TCPS_SYN_RECEIVED:
         return TS_EAGAIN;           /* RFC 9293 3.10.2: queue until established */
-    case TCP_CLOSED:
-    case TCP_LISTEN:
+    case TCPS_CLOSED:
+    case TCPS_LISTEN:
         return TS_ENOTCONN;
     default:
         return TS_EPIPE;            /* RFC 9293 3.10.2: "connection closing" */
@@ -473,9 +475,10 @@ tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len)
     if (pcb->rcv.len == 0) {
         if (pcb->error)
             return tcp_take_error(pcb);
-        if (pcb->fin_rcvd || pcb->state == TCP_CLOSED)
+        if (pcb->fin_rcvd || (pcb->state == TCPS_CLOSED && pcb->synchronized))
             return 0;               /* end of stream */
-        if (pcb->state == TCP_LISTEN || pcb->state == TCP_SYN_SENT)
+        if (pcb->state == TCPS_LISTEN || pcb->state == TCPS_SYN_SENT ||
+            pcb->state == TCPS_CLOSED)
             return TS_ENOTCONN;
         return TS_EAGAIN;
     }
@@ -483,8 +486,8 @@ tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len)
     ring_read_at(&pcb->rcv, 0, buf, n);
     ring_consume(&pcb->rcv, n);
     /* Announce the window reading opened, once it moves enough (RFC 1122 4.2.3.3). */
-    if (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_FIN_WAIT_1 ||
-        pcb->state == TCP_FIN_WAIT_2) {
+    if (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
+        pcb->state == TCPS_FIN_WAIT_2) {
         uint32_t offered = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
 
         if (tcp_rcv_window(pcb) > offered) {
@@ -495,15 +498,26 @@ tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len)
     return (long)n;
 }
 
+long
+tcp_peek(const struct tcp_pcb *pcb, void *buf, size_t len)
+{
+    uint32_t n = len < pcb->rcv.len ? (uint32_t)len : pcb->rcv.len;
+
+    if (n == 0)
+        return pcb->fin_rcvd || pcb->state == TCPS_CLOSED ? 0 : TS_EAGAIN;
+    ring_read_at(&pcb->rcv, 0, buf, n);
+    return (long)n;
+}
+
 int
 tcp_shutdown(struct tcp_pcb *pcb, bool rd, bool wr)
 {
     (void)rd;                       /* reads after SHUT_RD just see end of stream */
-    if (pcb->state == TCP_LISTEN || pcb->state == TCP_CLOSED || pcb->state == TCP_SYN_SENT)
+    if (pcb->state == TCPS_LISTEN || pcb->state == TCPS_CLOSED || pcb->state == TCPS_SYN_SENT)
         return TS_ENOTCONN;
     if (wr && !pcb->fin_queued &&
-        (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_CLOSE_WAIT ||
-         pcb->state == TCP_SYN_RECEIVED)) {
+        (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_CLOSE_WAIT ||
+         pcb->state == TCPS_SYN_RECEIVED)) {
         /* RFC 9293 3.10.4: FIN after all queued data. */
         pcb->fin_queued = true;
         tcp_output(pcb);
@@ -516,9 +530,9 @@ tcp_close(struct tcp_pcb *pcb)
 {
     pcb->orphan = true;
     switch (pcb->state) {
-    case TCP_CLOSED:
-    case TCP_LISTEN:
-    case TCP_SYN_SENT:
+    case TCPS_CLOSED:
+    case TCPS_LISTEN:
+    case TCPS_SYN_SENT:
         tcp_pcb_free(pcb);          /* RFC 9293 3.10.4: delete the TCB */
         return;
     default:
@@ -530,8 +544,8 @@ tcp_close(struct tcp_pcb *pcb)
         tcp_abort(pcb);
         return;
     }
-    if (pcb->state == TCP_TIME_WAIT || pcb->state == TCP_CLOSING || pcb->state == TCP_LAST_ACK ||
-        pcb->state == TCP_FIN_WAIT_1 || pcb->state == TCP_FIN_WAIT_2)
+    if (pcb->state == TCPS_TIME_WAIT || pcb->state == TCPS_CLOSING || pcb->state == TCPS_LAST_ACK ||
+        pcb->state == TCPS_FIN_WAIT_1 || pcb->state == TCPS_FIN_WAIT_2)
         return;                     /* already closing: TCP frees it when done */
     tcp_shutdown(pcb, true, true);
 }
@@ -539,8 +553,8 @@ tcp_close(struct tcp_pcb *pcb)
 void
 tcp_abort(struct tcp_pcb *pcb)
 {
-    if (pcb->state != TCP_CLOSED && pcb->state != TCP_LISTEN && pcb->state != TCP_SYN_SENT &&
-        pcb->state != TCP_TIME_WAIT)
+    if (pcb->state != TCPS_CLOSED && pcb->state != TCPS_LISTEN && pcb->state != TCPS_SYN_SENT &&
+        pcb->state != TCPS_TIME_WAIT)
         tcp_send_rst(pcb);
     tcp_pcb_free(pcb);
 }
@@ -550,18 +564,18 @@ tcp_poll_events(const struct tcp_pcb *pcb)
 {
     short ev = 0;
 
-    if (pcb->state == TCP_LISTEN)
+    if (pcb->state == TCPS_LISTEN)
         return pcb->accept_head ? POLLIN : 0;
     if (pcb->rcv.len > 0 || pcb->fin_rcvd)
         ev |= POLLIN;
-    if ((pcb->state == TCP_ESTABLISHED || pcb->state == TCP_CLOSE_WAIT) && !pcb->fin_queued &&
+    if ((pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_CLOSE_WAIT) && !pcb->fin_queued &&
         ring_free(&pcb->snd) > 0)
         ev |= POLLOUT;
     if (pcb->error)
         ev |= POLLERR;
-    if (pcb->state == TCP_CLOSED || (pcb->fin_rcvd && pcb->fin_sent))
+    if (pcb->state == TCPS_CLOSED || (pcb->fin_rcvd && pcb->fin_sent))
         ev |= POLLHUP;
-    if (pcb->state == TCP_CLOSED)
+    if (pcb->state == TCPS_CLOSED)
         ev |= POLLIN;               /* reads return the error or end of stream */
     return ev;
 }
@@ -598,7 +612,7 @@ tcp_count(enum tcp_state s)
     unsigned n = 0;
 
     for (unsigned i = 0; pcbs && i < cfg.max_pcbs; i++) {
-        if (pcbs[i].in_use && (s == TCP_CLOSED || pcbs[i].state == s))
+        if (pcbs[i].in_use && (s == TCPS_CLOSED || pcbs[i].state == s))
             n++;
     }
     return n;

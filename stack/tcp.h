@@ -52,8 +52,8 @@ struct tcp_hdr {
 
 /* RFC 9293 3.3.2 states. */
 enum tcp_state {
-    TCP_CLOSED, TCP_LISTEN, TCP_SYN_SENT, TCP_SYN_RECEIVED, TCP_ESTABLISHED,
-    TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, TCP_CLOSE_WAIT, TCP_CLOSING, TCP_LAST_ACK, TCP_TIME_WAIT,
+    TCPS_CLOSED, TCPS_LISTEN, TCPS_SYN_SENT, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED,
+    TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT, TCPS_CLOSING, TCPS_LAST_ACK, TCPS_TIME_WAIT,
 };
 const char *tcp_state_name(enum tcp_state s);
 
@@ -113,6 +113,7 @@ struct tcp_pcb {
     bool fin_queued;          /* close/shutdown asked: send FIN after the data */
     bool fin_sent;            /* our FIN has a sequence number (snd_nxt counted it) */
     bool fin_rcvd;            /* peer's FIN processed: reads return 0 when drained */
+    bool synchronized;        /* reached ESTABLISHED once (reads after it see end of stream) */
     int error;                /* pending TS_E* for the socket, 0 if none */
 
     /* RFC 6298 retransmission */
@@ -166,6 +167,8 @@ struct tcp_pcb *tcp_accept(struct tcp_pcb *listener); /* NULL: none ready */
 int tcp_connect(struct tcp_pcb *pcb, uint32_t ip, uint16_t port);
 long tcp_send(struct tcp_pcb *pcb, const void *buf, size_t len);
 long tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len);
+/* Copy without taking (MSG_PEEK). */
+long tcp_peek(const struct tcp_pcb *pcb, void *buf, size_t len);
 int tcp_shutdown(struct tcp_pcb *pcb, bool rd, bool wr);
 /* Close: FIN after the data, or RST if unread data is left (RFC 9293 3.10.4). */
 void tcp_close(struct tcp_pcb *pcb);
@@ -179,7 +182,7 @@ void tcp_set_keepalive(struct tcp_pcb *pcb, bool on);
 int tcp_take_error(struct tcp_pcb *pcb);
 
 /* For tests and the status views. */
-unsigned tcp_count(enum tcp_state s);   /* TCP_CLOSED counts all in use */
+unsigned tcp_count(enum tcp_state s);   /* TCPS_CLOSED counts all in use */
 void tcp_dump(FILE *f);
 const struct tcp_pcb *tcp_pcb_at(unsigned i);
 const struct tcp_config *tcp_config_get(void);

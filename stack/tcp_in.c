@@ -160,7 +160,7 @@ tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
     /* RFC 9293 3.7.1: send no segment larger than the peer's MSS (536 if absent). */
     mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
     c->snd_mss = mss;
-    c->state = TCP_SYN_RECEIVED;
+    c->state = TCPS_SYN_RECEIVED;
     TRACE_EV("tcp", "port %u: SYN from %u, new connection in SYN-RECEIVED", th->dport,
              th->sport);
     tcp_send_syn(c);
@@ -189,7 +189,7 @@ tcp_synsent_input(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
             DROP(p, tcp, rst_bad);
         STAT_INC(tcp, refused);
         pcb->error = TS_ECONNREFUSED;
-        tcp_set_state(pcb, TCP_CLOSED);
+        tcp_set_state(pcb, TCPS_CLOSED);
         tcp_rexmit_stop(pcb);
         pkb_free(p);
         if (pcb->orphan)
@@ -214,12 +214,12 @@ tcp_synsent_input(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
         /* Our SYN is acknowledged: ESTABLISHED, and ACK theirs. */
         tcp_rexmit_stop(pcb);
         pcb->retries = 0;
-        tcp_set_state(pcb, TCP_ESTABLISHED);
+        tcp_set_state(pcb, TCPS_ESTABLISHED);
         tcp_send_ack(pcb);
         tcp_output(pcb);
     } else {
         /* Simultaneous open: SYN-RECEIVED, send SYN,ACK with our ISS. */
-        tcp_set_state(pcb, TCP_SYN_RECEIVED);
+        tcp_set_state(pcb, TCPS_SYN_RECEIVED);
         tcp_send_syn(pcb);
     }
     pkb_free(p);
@@ -230,14 +230,14 @@ static void
 tcp_reset_by_peer(struct tcp_pcb *pcb, int err)
 {
     STAT_INC(tcp, rst_in);
-    if (pcb->parent && pcb->state == TCP_SYN_RECEIVED) {
+    if (pcb->parent && pcb->state == TCPS_SYN_RECEIVED) {
         tcp_pcb_free(pcb);                    /* passive: the listener carries on */
         return;
     }
-    if (pcb->state != TCP_TIME_WAIT && pcb->state != TCP_CLOSING &&
-        pcb->state != TCP_LAST_ACK)
+    if (pcb->state != TCPS_TIME_WAIT && pcb->state != TCPS_CLOSING &&
+        pcb->state != TCPS_LAST_ACK)
         pcb->error = err;
-    tcp_set_state(pcb, TCP_CLOSED);
+    tcp_set_state(pcb, TCPS_CLOSED);
     tcp_rexmit_stop(pcb);
     timer_cancel(&pcb->timewait);
     if (pcb->orphan || pcb->parent)
@@ -364,7 +364,7 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
         else
             tcp_rexmit_restart(pcb);
     } else if (th->ack == pcb->snd_una && dlen == 0 && !fin && th->wnd == pcb->snd_wnd &&
-               th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCP_SYN_RECEIVED) {
+               th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCPS_SYN_RECEIVED) {
         /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
         /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
         pcb->dupacks++;
@@ -404,19 +404,19 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
     /* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). */
     if (tcp_fin_acked(pcb)) {
         switch (pcb->state) {
-        case TCP_FIN_WAIT_1:
-            tcp_set_state(pcb, TCP_FIN_WAIT_2);
+        case TCPS_FIN_WAIT_1:
+            tcp_set_state(pcb, TCPS_FIN_WAIT_2);
             tcp_rexmit_stop(pcb);
             /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
             if (pcb->orphan)
                 timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
             break;
-        case TCP_CLOSING:
-            tcp_set_state(pcb, TCP_TIME_WAIT);
+        case TCPS_CLOSING:
+            tcp_set_state(pcb, TCPS_TIME_WAIT);
             tcp_timewait_start(pcb);
             break;
-        case TCP_LAST_ACK:
-            tcp_set_state(pcb, TCP_CLOSED);
+        case TCPS_LAST_ACK:
+            tcp_set_state(pcb, TCPS_CLOSED);
             tcp_timers_cancel(pcb);
             if (pcb->orphan)
                 tcp_pcb_free(pcb);            /* the caller sees state CLOSED and stops */
@@ -453,18 +453,18 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     uint32_t seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0);
     uint32_t wnd = tcp_rcv_window(pcb), snd_nxt_before;
 
-    if (pcb->state == TCP_LISTEN) {
+    if (pcb->state == TCPS_LISTEN) {
         tcp_listen_input(pcb, p, th, ih);
         return;
     }
-    if (pcb->state == TCP_SYN_SENT) {
+    if (pcb->state == TCPS_SYN_SENT) {
         tcp_synsent_input(pcb, p, th, ih);
         return;
     }
-    if (pcb->state == TCP_CLOSED)
+    if (pcb->state == TCPS_CLOSED)
         DROP(p, tcp, closed);
     /* A retransmitted SYN in SYN-RECEIVED: our SYN,ACK was lost; send it again. */
-    if (pcb->state == TCP_SYN_RECEIVED && (th->flags & TCP_SYN) && !(th->flags & TCP_ACK) &&
+    if (pcb->state == TCPS_SYN_RECEIVED && (th->flags & TCP_SYN) && !(th->flags & TCP_ACK) &&
         seq == pcb->irs) {
         tcp_retransmit_first(pcb);
         DROP(p, tcp, dup_syn);
@@ -476,7 +476,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         if (!(th->flags & TCP_RST))
             tcp_send_ack(pcb);                /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         /* TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL (3.10.7.4). */
-        if (pcb->state == TCP_TIME_WAIT && fin)
+        if (pcb->state == TCPS_TIME_WAIT && fin)
             tcp_timewait_start(pcb);
         DROP(p, tcp, out_of_window);
     }
@@ -510,7 +510,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             DROP(p, tcp, rst_in_window);
         }
         pkb_free(p);
-        tcp_reset_by_peer(pcb, pcb->state == TCP_SYN_RECEIVED ? TS_ECONNREFUSED : TS_ECONNRESET);
+        tcp_reset_by_peer(pcb, pcb->state == TCPS_SYN_RECEIVED ? TS_ECONNREFUSED : TS_ECONNRESET);
         return;
     }
     /* fourth: SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
@@ -522,7 +522,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     /* fifth: no ACK, no processing. */
     if (!(th->flags & TCP_ACK))
         DROP(p, tcp, no_ack);
-    if (pcb->state == TCP_SYN_RECEIVED) {
+    if (pcb->state == TCPS_SYN_RECEIVED) {
         /* SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED; otherwise <SEQ=SEG.ACK><CTL=RST>. */
         if (!seq_lt(pcb->snd_una, th->ack) || seq_gt(th->ack, pcb->snd_max)) {
             tcp_send_rst_reply(ih, th, 0);
@@ -534,7 +534,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         pcb->max_snd_wnd = th->wnd;
         pcb->snd_wl1 = seq;
         pcb->snd_wl2 = th->ack;
-        tcp_set_state(pcb, TCP_ESTABLISHED);
+        tcp_set_state(pcb, TCPS_ESTABLISHED);
         if (pcb->parent) {
             struct tcp_pcb *l = pcb->parent;
 
@@ -552,7 +552,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         DROP(p, tcp, bad_ack);
     }
     tcp_ack_process(pcb, th, seq, dlen, fin);
-    if (pcb->state == TCP_CLOSED) {
+    if (pcb->state == TCPS_CLOSED) {
         pkb_free(p);                          /* LAST-ACK ended: the TCB is gone */
         return;
     }
@@ -560,8 +560,8 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     /* sixth: URG is ignored (RFC 9293 3.8.5 allows it; we never deliver urgent data). */
 
     /* seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only. */
-    if (dlen > 0 && (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_FIN_WAIT_1 ||
-                     pcb->state == TCP_FIN_WAIT_2)) {
+    if (dlen > 0 && (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
+                     pcb->state == TCPS_FIN_WAIT_2)) {
         uint32_t off = pcb->rcv.len + (seq - pcb->rcv_nxt);
 
         if (seq == pcb->rcv_nxt) {
@@ -595,25 +595,25 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         pcb->fin_rcvd = true;
         ack_now = true;
         switch (pcb->state) {
-        case TCP_SYN_RECEIVED:
-        case TCP_ESTABLISHED:
-            tcp_set_state(pcb, TCP_CLOSE_WAIT);
+        case TCPS_SYN_RECEIVED:
+        case TCPS_ESTABLISHED:
+            tcp_set_state(pcb, TCPS_CLOSE_WAIT);
             break;
-        case TCP_FIN_WAIT_1:
+        case TCPS_FIN_WAIT_1:
             /* Our FIN not yet acked: simultaneous close. */
-            tcp_set_state(pcb, TCP_CLOSING);
+            tcp_set_state(pcb, TCPS_CLOSING);
             break;
-        case TCP_FIN_WAIT_2:
-            tcp_set_state(pcb, TCP_TIME_WAIT);
+        case TCPS_FIN_WAIT_2:
+            tcp_set_state(pcb, TCPS_TIME_WAIT);
             tcp_timewait_start(pcb);
             break;
-        case TCP_TIME_WAIT:
+        case TCPS_TIME_WAIT:
             tcp_timewait_start(pcb);          /* a retransmitted FIN restarts 2 MSL */
             break;
         default:
             break;                            /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
         }
-    } else if (fin && pcb->state == TCP_TIME_WAIT) {
+    } else if (fin && pcb->state == TCPS_TIME_WAIT) {
         ack_now = true;
         tcp_timewait_start(pcb);
     }

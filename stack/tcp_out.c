@@ -137,7 +137,7 @@ tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uin
 void
 tcp_send_syn(struct tcp_pcb *pcb)
 {
-    uint8_t flags = pcb->state == TCP_SYN_RECEIVED ? (TCP_SYN | TCP_ACK) : TCP_SYN;
+    uint8_t flags = pcb->state == TCPS_SYN_RECEIVED ? (TCP_SYN | TCP_ACK) : TCP_SYN;
 
     tcp_emit_pcb(pcb, pcb->iss, flags, 0, 0, tcp_our_mss(pcb));
     pcb->snd_nxt = pcb->iss + 1;
@@ -211,11 +211,11 @@ tcp_output(struct tcp_pcb *pcb)
     uint32_t mss = pcb->snd_mss;
 
     switch (pcb->state) {
-    case TCP_ESTABLISHED:
-    case TCP_CLOSE_WAIT:
-    case TCP_FIN_WAIT_1:
-    case TCP_CLOSING:
-    case TCP_LAST_ACK:
+    case TCPS_ESTABLISHED:
+    case TCPS_CLOSE_WAIT:
+    case TCPS_FIN_WAIT_1:
+    case TCPS_CLOSING:
+    case TCPS_LAST_ACK:
         break;
     default:
         return;                           /* nothing to send in other states */
@@ -270,10 +270,10 @@ tcp_output(struct tcp_pcb *pcb)
             pcb->snd_nxt++;
             if (!pcb->fin_sent) {
                 pcb->fin_sent = true;
-                if (pcb->state == TCP_ESTABLISHED)
-                    tcp_set_state(pcb, TCP_FIN_WAIT_1);
-                else if (pcb->state == TCP_CLOSE_WAIT)
-                    tcp_set_state(pcb, TCP_LAST_ACK);
+                if (pcb->state == TCPS_ESTABLISHED)
+                    tcp_set_state(pcb, TCPS_FIN_WAIT_1);
+                else if (pcb->state == TCPS_CLOSE_WAIT)
+                    tcp_set_state(pcb, TCPS_LAST_ACK);
             }
         }
         if (seq_gt(pcb->snd_nxt, pcb->snd_max))
@@ -297,8 +297,8 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     uint32_t n;
     uint8_t flags = TCP_ACK;
 
-    if (pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED) {
-        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCP_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0, 0,
+    if (pcb->state == TCPS_SYN_SENT || pcb->state == TCPS_SYN_RECEIVED) {
+        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCPS_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0, 0,
                      tcp_our_mss(pcb));
         return;
     }

@@ -106,11 +106,11 @@ tcp_rexmit_fire(void *arg)
 {
     struct tcp_pcb *pcb = arg;
     const struct tcp_config *c = tcp_config_get();
-    bool syn = pcb->state == TCP_SYN_SENT || pcb->state == TCP_SYN_RECEIVED;
+    bool syn = pcb->state == TCPS_SYN_SENT || pcb->state == TCPS_SYN_RECEIVED;
     bool persist = !syn && pcb->snd_wnd == 0 && tcp_flight_size(pcb) <= 1 && pcb->snd.len > 0;
     unsigned limit = syn ? c->syn_retries : c->data_retries;
 
-    if (pcb->state == TCP_CLOSED || pcb->state == TCP_LISTEN || pcb->state == TCP_TIME_WAIT)
+    if (pcb->state == TCPS_CLOSED || pcb->state == TCPS_LISTEN || pcb->state == TCPS_TIME_WAIT)
         return;
     if (!syn && !persist && tcp_flight_size(pcb) == 0)
         return;                           /* nothing in flight: nothing to do */
@@ -128,7 +128,7 @@ tcp_rexmit_fire(void *arg)
         if (!syn)
             tcp_send_rst(pcb);
         pcb->error = TS_ETIMEDOUT;
-        tcp_set_state(pcb, TCP_CLOSED);
+        tcp_set_state(pcb, TCPS_CLOSED);
         tcp_timers_cancel(pcb);
         if (pcb->orphan)
             tcp_pcb_free(pcb);
@@ -168,7 +168,7 @@ tcp_timewait_fire(void *arg)
 {
     struct tcp_pcb *pcb = arg;
 
-    tcp_set_state(pcb, TCP_CLOSED);
+    tcp_set_state(pcb, TCPS_CLOSED);
     if (pcb->orphan)
         tcp_pcb_free(pcb);
 }
@@ -179,7 +179,7 @@ tcp_delack_fire(void *arg)
 {
     struct tcp_pcb *pcb = arg;
 
-    if (pcb->ack_pending > 0 && pcb->state != TCP_CLOSED) {
+    if (pcb->ack_pending > 0 && pcb->state != TCPS_CLOSED) {
         STAT_INC(tcp, delayed_ack);
         tcp_send_ack(pcb);
     }
@@ -190,8 +190,8 @@ void
 tcp_keepalive_reset(struct tcp_pcb *pcb)
 {
     pcb->ka_probes = 0;
-    if (pcb->keepalive && (pcb->state == TCP_ESTABLISHED || pcb->state == TCP_CLOSE_WAIT ||
-                           pcb->state == TCP_FIN_WAIT_2))
+    if (pcb->keepalive && (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_CLOSE_WAIT ||
+                           pcb->state == TCPS_FIN_WAIT_2))
         timer_arm(&pcb->keepalive_timer, tcp_config_get()->ka_idle_us);
     else
         timer_cancel(&pcb->keepalive_timer);
@@ -208,7 +208,7 @@ tcp_keepalive_fire(void *arg)
     struct tcp_pcb *pcb = arg;
     const struct tcp_config *c = tcp_config_get();
 
-    if (!pcb->keepalive || pcb->state == TCP_CLOSED)
+    if (!pcb->keepalive || pcb->state == TCPS_CLOSED)
         return;
     if (pcb->ka_probes >= c->ka_count) {
         STAT_INC(tcp, keepalive_drop);
@@ -216,7 +216,7 @@ tcp_keepalive_fire(void *arg)
                  pcb->local_port, pcb->ka_probes);
         tcp_send_rst(pcb);
         pcb->error = TS_ETIMEDOUT;
-        tcp_set_state(pcb, TCP_CLOSED);
+        tcp_set_state(pcb, TCPS_CLOSED);
         tcp_timers_cancel(pcb);
         if (pcb->orphan)
             tcp_pcb_free(pcb);

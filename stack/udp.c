@@ -152,7 +152,7 @@ udp_bind(struct udp_pcb *pcb, uint32_t addr, uint16_t port)
     if (port == 0)
         port = udp_ephemeral();
     if (port == 0 || udp_port_clash(pcb, addr, port, pcb->reuseaddr))
-        return UDP_EADDRINUSE;
+        return TS_EADDRINUSE;
     pcb->laddr = addr;
     pcb->lport = port;
     pcb->next = pcbs;

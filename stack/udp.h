@@ -5,7 +5,7 @@
  * A struct udp_pcb is the UDP half of a SOCK_DGRAM socket. Its memory belongs
  * to the socket table (socket.c); udp.c links it into its own list of bound
  * pcbs when it gets a port, and unlinks it in udp_close(). udp.c never sets
- * errno: it returns enum ts_err codes (and UDP_EADDRINUSE) that socket.c maps.
+ * errno: it returns enum ts_err codes (and TS_EADDRINUSE) that socket.c maps.
  */
 #ifndef TS_UDP_H
 #define TS_UDP_H
@@ -21,7 +21,6 @@
 
 /* A result beyond enum ts_err (ts.h) that only the transports return:
  * the port is taken, or no ephemeral port is left. socket.c: EADDRINUSE. */
-#define UDP_EADDRINUSE       (-40)
 
 struct netif;
 struct ipv4_hdr;
@@ -78,20 +77,20 @@ void udp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *quoted,
 void udp_pcb_init(struct udp_pcb *pcb, int fd, size_t rcvbuf, size_t rcvq_max);
 /*
  * Give pcb the local address/port (port 0: an ephemeral one). Fails with
- * UDP_EADDRINUSE if another pcb holds the port on an overlapping address
+ * TS_EADDRINUSE if another pcb holds the port on an overlapping address
  * (the same one, or either is 0.0.0.0) unless both set reuseaddr. The
  * caller has checked that addr is one of ours. TS_EINVAL if already bound.
  */
 int udp_bind(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
 /* Fix the peer: only its datagrams are received, and udp_output's default
- * destination. Binds an ephemeral port first if needed. TS_ENOROUTE, UDP_EADDRINUSE. */
+ * destination. Binds an ephemeral port first if needed. TS_ENOROUTE, TS_EADDRINUSE. */
 int udp_connect(struct udp_pcb *pcb, uint32_t addr, uint16_t port);
 void udp_disconnect(struct udp_pcb *pcb);
 /*
  * Send len bytes to dst:dport (binds an ephemeral port first if needed).
  * Returns TS_OK once the datagram is handed to IPv4 (it may still wait for
  * ARP), or TS_ENOROUTE, TS_EMSGSIZE (larger than the route's MTU: no
- * fragmentation), TS_ENOMEM (no packet buffer), UDP_EADDRINUSE.
+ * fragmentation), TS_ENOMEM (no packet buffer), TS_EADDRINUSE.
  */
 int udp_output(struct udp_pcb *pcb, const void *data, size_t len, uint32_t dst, uint16_t dport);
 /* True if a datagram is waiting. */

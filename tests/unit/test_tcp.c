@@ -12,6 +12,7 @@
 #include "../../stack/clock.h"
 #include "../../stack/stack.h"
 #include "../../drivers/capture.h"
+#include "../../stack/socket.h"
 
 #include <string.h>
 
@@ -172,7 +173,7 @@ open_passive(uint32_t irs, uint32_t *iss)
     peer_send(irs + 1, s.seq + 1, TCP_ACK, 65535, NULL, 0);
     c = tcp_accept(l);
     ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     tcp_close(l);
     no_more_frames();
     return c;
@@ -239,7 +240,7 @@ START_TEST(test_tcp_passive_open_handshake)
     peer_send(1001, s.seq + 1, TCP_ACK, 65535, NULL, 0);
     c = tcp_accept(l);
     ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     ck_assert_uint_eq(c->snd_mss, 1200);           /* the peer's MSS is honoured */
     tcp_abort(c);
     tcp_close(l);
@@ -425,7 +426,7 @@ START_TEST(test_tcp_data_retries_timeout)
         while (ut_pop(f) > 0)
             ;                                   /* retransmissions and ARP refreshes */
     }
-    ck_assert_int_eq(c->state, TCP_CLOSED);
+    ck_assert_int_eq(c->state, TCPS_CLOSED);
     ck_assert_int_eq(tcp_recv(c, buf, sizeof(buf)), TS_ETIMEDOUT);
     ck_assert_uint_eq(STAT_GET(tcp, timeout_drop), 1);
     tcp_close(c);
@@ -444,12 +445,12 @@ START_TEST(test_tcp_rst_in_window_challenge)
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_ACK);
     ck_assert_uint_eq(s.ack, 101);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     peer_send(100000, 0, TCP_RST, 0, NULL, 0);         /* out of window: ignored */
     no_more_frames();
     peer_send(101, 0, TCP_RST, 0, NULL, 0);            /* exact: reset */
     no_more_frames();
-    ck_assert_int_eq(c->state, TCP_CLOSED);
+    ck_assert_int_eq(c->state, TCPS_CLOSED);
     ck_assert_int_eq(tcp_recv(c, buf, sizeof(buf)), TS_ECONNRESET);
     tcp_close(c);
 }
@@ -466,7 +467,7 @@ START_TEST(test_tcp_syn_in_window_challenge)
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_ACK);
     ck_assert_uint_eq(s.ack, 101);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     ck_assert_uint_eq(STAT_GET(tcp, challenge_ack), 1);
     tcp_abort(c);
 }
@@ -483,15 +484,15 @@ START_TEST(test_tcp_passive_close)
     peer_send(101, iss + 1, TCP_FIN | TCP_ACK, 65535, NULL, 0);
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, 102);
-    ck_assert_int_eq(c->state, TCP_CLOSE_WAIT);
+    ck_assert_int_eq(c->state, TCPS_CLOSE_WAIT);
     ck_assert_int_eq(tcp_recv(c, buf, sizeof(buf)), 0);      /* end of stream */
     tcp_close(c);
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_FIN | TCP_ACK);
     ck_assert_uint_eq(s.seq, iss + 1);
-    ck_assert_int_eq(c->state, TCP_LAST_ACK);
+    ck_assert_int_eq(c->state, TCPS_LAST_ACK);
     peer_send(102, iss + 2, TCP_ACK, 65535, NULL, 0);
-    ck_assert_uint_eq(tcp_count(TCP_CLOSED), 0);             /* the control block is freed */
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);             /* the control block is freed */
 }
 END_TEST
 
@@ -506,22 +507,22 @@ START_TEST(test_tcp_active_close_time_wait)
     tcp_close(c);
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_FIN | TCP_ACK);
-    ck_assert_int_eq(c->state, TCP_FIN_WAIT_1);
+    ck_assert_int_eq(c->state, TCPS_FIN_WAIT_1);
     peer_send(101, iss + 2, TCP_ACK, 65535, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_FIN_WAIT_2);
+    ck_assert_int_eq(c->state, TCPS_FIN_WAIT_2);
     peer_send(101, iss + 2, TCP_FIN | TCP_ACK, 65535, NULL, 0);
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, 102);
-    ck_assert_int_eq(c->state, TCP_TIME_WAIT);
+    ck_assert_int_eq(c->state, TCPS_TIME_WAIT);
     /* A retransmitted FIN in TIME-WAIT is acknowledged again and restarts the timer. */
     clock_advance(msl);
     peer_send(101, iss + 2, TCP_FIN | TCP_ACK, 65535, NULL, 0);
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, 102);
     clock_advance(2 * msl - 1);
-    ck_assert_uint_eq(tcp_count(TCP_TIME_WAIT), 1);
+    ck_assert_uint_eq(tcp_count(TCPS_TIME_WAIT), 1);
     clock_advance(1);
-    ck_assert_uint_eq(tcp_count(TCP_CLOSED), 0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
 }
 END_TEST
 
@@ -537,12 +538,12 @@ START_TEST(test_tcp_simultaneous_close)
     ck_assert_uint_eq(s.flags, TCP_FIN | TCP_ACK);
     peer_send(101, iss + 1, TCP_FIN | TCP_ACK, 65535, NULL, 0);   /* their FIN, ours unacked */
     pop_seg(&s);
-    ck_assert_int_eq(c->state, TCP_CLOSING);
+    ck_assert_int_eq(c->state, TCPS_CLOSING);
     peer_send(102, iss + 2, TCP_ACK, 65535, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_TIME_WAIT);
+    ck_assert_int_eq(c->state, TCPS_TIME_WAIT);
     tcp_close(c);
     clock_advance(2 * tcp_config_get()->msl_us);
-    ck_assert_uint_eq(tcp_count(TCP_CLOSED), 0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
 }
 END_TEST
 
@@ -559,7 +560,7 @@ START_TEST(test_tcp_close_unread_sends_rst)
     ck_assert_uint_eq(s.flags & TCP_RST, TCP_RST);
     ck_assert_uint_eq(s.seq, iss + 1);
     ck_assert_uint_eq(STAT_GET(tcp, rst_unread), 1);
-    ck_assert_uint_eq(tcp_count(TCP_CLOSED), 0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
 }
 END_TEST
 
@@ -575,10 +576,10 @@ START_TEST(test_tcp_active_open)
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_SYN);
     ck_assert_uint_eq(s.mss, 1460);
-    ck_assert_int_eq(c->state, TCP_SYN_SENT);
+    ck_assert_int_eq(c->state, TCPS_SYN_SENT);
     peer_send_opts(8000, c->local_port, 9000, s.seq + 1, TCP_SYN | TCP_ACK, 65535, opt, 4, NULL,
                    0);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_ACK);
     ck_assert_uint_eq(s.ack, 9001);
@@ -597,10 +598,10 @@ START_TEST(test_tcp_connect_refused)
     pop_seg(&s);
     /* A RST with a wrong ACK is ignored ... */
     peer_send_opts(8000, c->local_port, 0, s.seq + 5, TCP_RST | TCP_ACK, 0, NULL, 0, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_SYN_SENT);
+    ck_assert_int_eq(c->state, TCPS_SYN_SENT);
     /* ... the right one refuses. */
     peer_send_opts(8000, c->local_port, 0, s.seq + 1, TCP_RST | TCP_ACK, 0, NULL, 0, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_CLOSED);
+    ck_assert_int_eq(c->state, TCPS_CLOSED);
     ck_assert_int_eq(tcp_take_error(c), TS_ECONNREFUSED);
     tcp_close(c);
 }
@@ -618,7 +619,7 @@ START_TEST(test_tcp_simultaneous_open)
     pop_seg(&s);
     iss = s.seq;
     peer_send_opts(8000, c->local_port, 3000, 0, TCP_SYN, 65535, NULL, 0, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_SYN_RECEIVED);
+    ck_assert_int_eq(c->state, TCPS_SYN_RECEIVED);
     pop_seg(&s);
     ck_assert_uint_eq(s.flags, TCP_SYN | TCP_ACK);
     ck_assert_uint_eq(s.seq, iss);
@@ -630,7 +631,7 @@ START_TEST(test_tcp_simultaneous_open)
     while (seg_waiting())
         pop_seg(&s);
     peer_send_opts(8000, c->local_port, 3001, iss + 1, TCP_ACK, 65535, NULL, 0, NULL, 0);
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
     tcp_abort(c);
 }
 END_TEST
@@ -651,9 +652,9 @@ START_TEST(test_tcp_backlog_bounds_syn_flood)
     }
     no_more_frames();
     ck_assert_uint_eq(STAT_GET(tcp, backlog_full), 6);
-    ck_assert_uint_eq(tcp_count(TCP_SYN_RECEIVED), 4);
+    ck_assert_uint_eq(tcp_count(TCPS_SYN_RECEIVED), 4);
     tcp_close(l);
-    ck_assert_uint_eq(tcp_count(TCP_CLOSED), 0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
     while (seg_waiting())
         pop_seg(&s);
 }
@@ -824,7 +825,7 @@ START_TEST(test_tcp_zero_window_probe_and_reopen)
         peer_send(101, iss + 1, TCP_ACK, 0, NULL, 0);   /* still closed */
         gap = gap * 2 > 60000000 ? 60000000 : gap * 2;  /* backoff up to 60 s */
     }
-    ck_assert_int_eq(c->state, TCP_ESTABLISHED);   /* 12 probes > data_retries: alive */
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);   /* 12 probes > data_retries: alive */
     peer_send(101, iss + 1, TCP_ACK, 1000, NULL, 0);    /* the window opens */
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, iss + 1);
@@ -884,10 +885,129 @@ START_TEST(test_tcp_keepalive_probes_and_timeout)
     clock_advance(cf->ka_intvl_us);
     pop_seg(&s);                                   /* the RST */
     ck_assert_uint_eq(s.flags & TCP_RST, TCP_RST);
-    ck_assert_int_eq(c->state, TCP_CLOSED);
+    ck_assert_int_eq(c->state, TCPS_CLOSED);
     ck_assert_int_eq(tcp_recv(c, buf, sizeof(buf)), TS_ETIMEDOUT);
     ck_assert_uint_eq(STAT_GET(tcp, keepalive_probe), cf->ka_count + 1);
     tcp_close(c);
+}
+END_TEST
+
+/* The socket API over TCP on 127.0.0.1 ------------------------------------ */
+
+static struct sockaddr_in
+sin_of(uint32_t ip, uint16_t port)
+{
+    struct sockaddr_in a;
+
+    memset(&a, 0, sizeof(a));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(ip);
+    a.sin_port = htons(port);
+    return a;
+}
+
+/* Wait (virtual time) until fd shows one of `events`; returns revents. */
+static short
+wait_for(int fd, short events)
+{
+    struct pollfd p = { .fd = fd, .events = events };
+
+    for (int i = 0; i < 50; i++) {
+        int r = ts_poll(&p, 1, 100);
+
+        ck_assert_int_ge(r, 0);
+        if (r > 0)
+            return p.revents;
+    }
+    ck_abort_msg("fd %d never became ready", fd);
+    return 0;
+}
+
+static int
+tcp_listener(uint16_t port)
+{
+    int fd = ts_socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in a = sin_of(0, port);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ts_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+    ck_assert_int_eq(ts_bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    ck_assert_int_eq(ts_listen(fd, 8), 0);
+    return fd;
+}
+
+/* Listen, non-blocking connect, accept, data both ways, orderly close (RFC 9293 3.5, 3.6). */
+START_TEST(test_tcp_socket_loopback_roundtrip)
+{
+    int l = tcp_listener(7000), c, a;
+    struct sockaddr_in dst = sin_of(IP4(127, 0, 0, 1), 7000), peer;
+    socklen_t plen = sizeof(peer);
+    char buf[64];
+    int err = -1;
+    socklen_t elen = sizeof(err);
+
+    c = ts_socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_eq(ts_connect(c, (struct sockaddr *)&dst, sizeof(dst)), -1);
+    ck_assert_int_eq(errno, EINPROGRESS);
+    ck_assert(wait_for(c, POLLOUT) & POLLOUT);
+    ck_assert_int_eq(ts_getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &elen), 0);
+    ck_assert_int_eq(err, 0);
+    ck_assert(wait_for(l, POLLIN) & POLLIN);
+    a = ts_accept(l, (struct sockaddr *)&peer, &plen);
+    ck_assert_int_ge(a, 0);
+    ck_assert_uint_eq(ntohl(peer.sin_addr.s_addr), IP4(127, 0, 0, 1));
+    ck_assert_int_eq(ts_accept(l, NULL, NULL), -1);
+    ck_assert_int_eq(errno, EAGAIN);
+    ck_assert_int_eq(ts_send(c, "ping", 4, 0), 4);
+    wait_for(a, POLLIN);
+    ck_assert_int_eq(ts_recv(a, buf, sizeof(buf), 0), 4);
+    ck_assert_int_eq(memcmp(buf, "ping", 4), 0);
+    ck_assert_int_eq(ts_send(a, "pong!", 5, 0), 5);
+    wait_for(c, POLLIN);
+    ck_assert_int_eq(ts_recv(c, buf, sizeof(buf), 0), 5);
+    /* Half-close: the client's FIN reads as end of stream at the server. */
+    ck_assert_int_eq(ts_shutdown(c, SHUT_WR), 0);
+    wait_for(a, POLLIN);
+    ck_assert_int_eq(ts_recv(a, buf, sizeof(buf), 0), 0);
+    ck_assert_int_eq(ts_send(a, "bye", 3, 0), 3);      /* the other half still works */
+    wait_for(c, POLLIN);
+    ck_assert_int_eq(ts_recv(c, buf, sizeof(buf), 0), 3);
+    ck_assert_int_eq(ts_close(a), 0);
+    wait_for(c, POLLIN);
+    ck_assert_int_eq(ts_recv(c, buf, sizeof(buf), 0), 0);
+    ck_assert_int_eq(ts_close(c), 0);
+    ck_assert_int_eq(ts_close(l), 0);
+    /* The active closer waits in TIME-WAIT, then everything is gone. */
+    clock_advance(2 * tcp_config_get()->msl_us + 1000000);
+    for (int i = 0; i < 5; i++)
+        stack_poll(0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
+    ck_assert_uint_eq(pkb_in_use(), 0);
+}
+END_TEST
+
+/* ECONNREFUSED from a RST to our SYN; EADDRINUSE for a second listener (RFC 9293 3.10.7.1). */
+START_TEST(test_tcp_socket_errors)
+{
+    int l = tcp_listener(7001), l2 = ts_socket(AF_INET, SOCK_STREAM, 0);
+    int c = ts_socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = sin_of(0, 7001), nowhere = sin_of(IP4(127, 0, 0, 1), 7999);
+    char buf[4];
+
+    ck_assert_int_eq(ts_bind(l2, (struct sockaddr *)&a, sizeof(a)), -1);
+    ck_assert_int_eq(errno, EADDRINUSE);
+    ck_assert_int_eq(ts_recv(l2, buf, sizeof(buf), 0), -1);
+    ck_assert_int_eq(errno, ENOTCONN);
+    ck_assert_int_eq(ts_connect(c, (struct sockaddr *)&nowhere, sizeof(nowhere)), -1);
+    ck_assert_int_eq(errno, EINPROGRESS);
+    ck_assert(wait_for(c, POLLOUT) & (POLLERR | POLLHUP));
+    ck_assert_int_eq(ts_send(c, "x", 1, 0), -1);
+    ck_assert_int_eq(errno, ECONNREFUSED);
+    ts_close(c);
+    ts_close(l2);
+    ts_close(l);
+    stack_poll(0);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
 }
 END_TEST
 
@@ -927,6 +1047,10 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_zero_window_probe_and_reopen);
     tcase_add_test(tc, test_tcp_receiver_sws_avoidance);
     tcase_add_test(tc, test_tcp_keepalive_probes_and_timeout);
+    suite_add_tcase(s, tc);
+    tc = ut_tcase("tcp-socket");
+    tcase_add_test(tc, test_tcp_socket_loopback_roundtrip);
+    tcase_add_test(tc, test_tcp_socket_errors);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,290 @@
+/*
+ * stream.c - the TCP sample services, each a poll()-style server written
+ * only with the socket-like API:
+ *
+ *   echo     port 7  (RFC 862)  what arrives goes back; closes after the peer's FIN
+ *   discard  port 9  (RFC 863)  what arrives is thrown away
+ *   chargen  port 19 (RFC 864)  sends a rotating line of characters as fast as the
+ *                               peer takes them; for measuring the send path
+ *
+ * One listener per service, and a fixed table of connections shared by all
+ * three. The handler does a bounded amount of work per call. Flow control is
+ * the socket's: a short ts_send() means "the send buffer is full", so the
+ * connection stops reading (echo) and waits for POLLOUT before it goes on.
+ * The same file builds against the kernel (echo-host) through shim_host.h.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#define STREAM_CONN_MAX  64        /* connections open at once, all services */
+#define STREAM_BUF       16384     /* echo: bytes read and not yet sent back */
+#define STREAM_BATCH     8         /* reads or writes per handler call */
+
+enum service { SVC_ECHO, SVC_DISCARD, SVC_CHARGEN };
+
+struct conn {
+    int fd;                        /* -1: free slot */
+    enum service svc;
+    size_t off, len;               /* echo: pending bytes in buf[off .. off+len) */
+    bool eof;                      /* the peer sent FIN */
+    unsigned line;                 /* chargen: where the pattern is */
+    char buf[STREAM_BUF];
+};
+
+unsigned short tcp_echo_port = 7, tcp_discard_port = 9, tcp_chargen_port = 19;
+static int listen_fd[3] = { -1, -1, -1 };
+static struct conn conns[STREAM_CONN_MAX];
+static bool conns_ready;
+
+static const struct app *const service_app[3] = { &tcp_echo_app, &tcp_discard_app,
+                                                  &tcp_chargen_app };
+
+static void
+conns_init(void)
+{
+    if (conns_ready)
+        return;
+    for (int i = 0; i < STREAM_CONN_MAX; i++)
+        conns[i].fd = -1;
+    conns_ready = true;
+}
+
+static struct conn *
+conn_find(int fd)
+{
+    for (int i = 0; i < STREAM_CONN_MAX; i++) {
+        if (conns[i].fd == fd)
+            return &conns[i];
+    }
+    return NULL;
+}
+
+static void
+conn_close(struct conn *c)
+{
+    app_unwatch(c->fd);
+    ts_close(c->fd);
+    c->fd = -1;
+}
+
+static int
+stream_listen(enum service svc, unsigned short port)
+{
+    struct sockaddr_in me;
+    int fd = ts_socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    conns_init();
+    if (fd < 0)
+        return -1;
+    memset(&me, 0, sizeof(me));
+    me.sin_family = AF_INET;
+    me.sin_port = htons(port);
+    me.sin_addr.s_addr = htonl(INADDR_ANY);       /* every address of the host */
+    ts_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (ts_bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 || ts_listen(fd, 32) < 0) {
+        int e = errno;
+
+        ts_close(fd);
+        errno = e;
+        return -1;
+    }
+    listen_fd[svc] = fd;
+    return app_watch(service_app[svc], fd, POLLIN);
+}
+
+/* Take the waiting connections; when the table is full they wait in the backlog. */
+static void
+stream_accept(enum service svc, int lfd)
+{
+    for (int n = 0; n < STREAM_BATCH; n++) {
+        struct conn *c = conn_find(-1);
+        int fd;
+
+        if (c == NULL)
+            return;                                /* full: the backlog holds the rest */
+        fd = ts_accept(lfd, NULL, NULL);
+        if (fd < 0)
+            return;                                /* EAGAIN: none left */
+        c->fd = fd;
+        c->svc = svc;
+        c->off = c->len = 0;
+        c->eof = false;
+        c->line = 0;
+        if (app_watch(service_app[svc], fd, svc == SVC_CHARGEN ? POLLIN | POLLOUT : POLLIN) < 0) {
+            ts_close(fd);
+            c->fd = -1;
+        }
+    }
+}
+
+/* Echo: read only when everything read before has gone back (backpressure). */
+static void
+echo_conn(struct conn *c)
+{
+    for (int n = 0; n < STREAM_BATCH; n++) {
+        if (c->len == 0 && !c->eof) {
+            ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+
+            if (r == 0)
+                c->eof = true;
+            else if (r < 0 && errno != EAGAIN) {
+                conn_close(c);                     /* reset, timed out ... */
+                return;
+            } else if (r > 0) {
+                c->off = 0;
+                c->len = (size_t)r;
+            }
+        }
+        if (c->len > 0) {
+            ssize_t w = ts_send(c->fd, c->buf + c->off, c->len, MSG_NOSIGNAL);
+
+            if (w < 0 && errno != EAGAIN) {
+                conn_close(c);
+                return;
+            }
+            if (w > 0) {
+                c->off += (size_t)w;
+                c->len -= (size_t)w;
+            }
+            if (c->len > 0) {
+                app_set_events(c->fd, POLLOUT);    /* wait for room, stop reading */
+                return;
+            }
+        }
+        if (c->eof && c->len == 0) {
+            conn_close(c);                         /* all echoed: our FIN follows theirs */
+            return;
+        }
+        app_set_events(c->fd, POLLIN);
+        if (c->len == 0 && !c->eof) {
+            /* Anything more waiting? Stop when the socket says EAGAIN. */
+            ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), MSG_PEEK);
+
+            if (r < 0 && errno == EAGAIN)
+                return;
+        }
+    }
+}
+
+static void
+discard_conn(struct conn *c)
+{
+    for (int n = 0; n < STREAM_BATCH; n++) {
+        ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+
+        if (r == 0 || (r < 0 && errno != EAGAIN)) {
+            conn_close(c);                         /* FIN or error: done */
+            return;
+        }
+        if (r < 0)
+            return;
+    }
+}
+
+/* RFC 864: lines of 72 printable characters, each starting one further on. */
+static size_t
+chargen_fill(struct conn *c)
+{
+    size_t n = 0;
+
+    while (n + 74 <= sizeof(c->buf)) {
+        for (int i = 0; i < 72; i++)
+            c->buf[n++] = (char)(' ' + 1 + (c->line + (unsigned)i) % 94);
+        c->buf[n++] = '\r';
+        c->buf[n++] = '\n';
+        c->line = (c->line + 1) % 94;
+    }
+    return n;
+}
+
+static void
+chargen_conn(struct conn *c, short revents)
+{
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+
+        if (r == 0 || (r < 0 && errno != EAGAIN)) {
+            conn_close(c);                         /* the reader went away */
+            return;
+        }
+    }
+    for (int n = 0; n < STREAM_BATCH; n++) {
+        if (c->len == 0) {
+            c->off = 0;
+            c->len = chargen_fill(c);
+        }
+        ssize_t w = ts_send(c->fd, c->buf + c->off, c->len, MSG_NOSIGNAL);
+
+        if (w < 0) {
+            if (errno != EAGAIN)
+                conn_close(c);
+            return;                                /* full: POLLOUT brings us back */
+        }
+        c->off += (size_t)w;
+        c->len -= (size_t)w;
+    }
+}
+
+static void
+stream_handler(int fd, short revents)
+{
+    struct conn *c;
+
+    for (int s = 0; s < 3; s++) {
+        if (fd == listen_fd[s]) {
+            stream_accept((enum service)s, fd);
+            return;
+        }
+    }
+    c = conn_find(fd);
+    if (c == NULL)
+        return;
+    switch (c->svc) {
+    case SVC_ECHO:
+        echo_conn(c);
+        break;
+    case SVC_DISCARD:
+        discard_conn(c);
+        break;
+    case SVC_CHARGEN:
+        chargen_conn(c, revents);
+        break;
+    }
+}
+
+static void
+stream_stop(enum service svc)
+{
+    for (int i = 0; i < STREAM_CONN_MAX; i++) {
+        if (conns[i].fd >= 0 && conns[i].svc == svc)
+            conn_close(&conns[i]);
+    }
+    if (listen_fd[svc] >= 0) {
+        app_unwatch(listen_fd[svc]);
+        ts_close(listen_fd[svc]);
+        listen_fd[svc] = -1;
+    }
+}
+
+static int tcp_echo_start(void) { return stream_listen(SVC_ECHO, tcp_echo_port); }
+static int tcp_discard_start(void) { return stream_listen(SVC_DISCARD, tcp_discard_port); }
+static int tcp_chargen_start(void) { return stream_listen(SVC_CHARGEN, tcp_chargen_port); }
+static void tcp_echo_stop(void) { stream_stop(SVC_ECHO); }
+static void tcp_discard_stop(void) { stream_stop(SVC_DISCARD); }
+static void tcp_chargen_stop(void) { stream_stop(SVC_CHARGEN); }
+
+const struct app tcp_echo_app = {
+    .name = "tcp-echo", .start = tcp_echo_start, .handler = stream_handler,
+    .stop = tcp_echo_stop, .tick = NULL,
+};
+const struct app tcp_discard_app = {
+    .name = "tcp-discard", .start = tcp_discard_start, .handler = stream_handler,
+    .stop = tcp_discard_stop, .tick = NULL,
+};
+const struct app tcp_chargen_app = {
+    .name = "tcp-chargen", .start = tcp_chargen_start, .handler = stream_handler,
+    .stop = tcp_chargen_stop, .tick = NULL,
+};
