@@ -65,6 +65,7 @@ struct options {
     struct impair_config impair_cfg;
     bool connect;             /* --connect A.B.C.D:PORT */
     unsigned msl_ms;          /* --msl MS: TIME-WAIT is twice this */
+    unsigned tcp_pcbs;        /* --tcp-pcbs N: TCP control blocks (connections + TIME-WAIT) */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -105,6 +106,8 @@ usage(FILE *f)
         "  --seed N          seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
         "                    1 with --replay)\n"
         "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
+        "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
+        "                    together (default 128, 4..8192; 128 KiB of buffers each)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
@@ -211,6 +214,7 @@ parse_options(int argc, char **argv, struct options *o)
         { "connect", required_argument, NULL, 'C' },
         { "send",  required_argument, NULL, 'X' },
         { "msl",   required_argument, NULL, 'M' },
+        { "tcp-pcbs", required_argument, NULL, 'B' },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "help",  no_argument,       NULL, 'h' },
@@ -225,6 +229,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->sockets = 64;
     o->drain_s = 5;
     o->msl_ms = 30000;
+    o->tcp_pcbs = 128;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -343,6 +348,13 @@ parse_options(int argc, char **argv, struct options *o)
                 die_usage("bad --msl '%s': expected milliseconds from 1 to 600000", optarg);
             o->msl_ms = (unsigned)n;
             break;
+        case 'B':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 4 || n > 8192)
+                die_usage("bad --tcp-pcbs '%s': expected a number from 4 to 8192", optarg);
+            o->tcp_pcbs = (unsigned)n;
+            break;
         case 'P':
             errno = 0;
             n = strtol(optarg, &end, 10);
@@ -427,10 +439,16 @@ dump_stats(void)
     printf("arp.entries %u\n", arp_count());
     printf("arp.waiting %u\n", arp_pending_count());
     printf("sock.open %u\n", socket_count());
+    /* TCP control blocks by state: "tcp_state.TIME-WAIT 3" (tcp_count(CLOSED) = all in use). */
+    printf("tcp_state.all %u\n", tcp_count(TCPS_CLOSED));
+    for (int st = TCPS_LISTEN; st <= TCPS_TIME_WAIT; st++)
+        printf("tcp_state.%s %u\n", tcp_state_name((enum tcp_state)st),
+               tcp_count((enum tcp_state)st));
     printf("rss_kb %ld\n", rss_kb());
     printf("--- end stats ---\n");
     printf("--- sockets ---\n");
     udp_dump(stdout);
+    tcp_dump(stdout);
     printf("--- end sockets ---\n");
     fflush(stdout);
     pcapfile_capture_flush();
@@ -572,6 +590,7 @@ main(int argc, char **argv)
     cfg.pkb_count = o.pkbs;
     cfg.sock.max_sockets = o.sockets;
     cfg.tcp.msl_us = (uint64_t)o.msl_ms * US_PER_MS;
+    cfg.tcp.max_pcbs = o.tcp_pcbs;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */
     cfg.virtual_clock = o.replay != NULL;
     cfg.seed = o.seed_given ? o.seed : o.replay ? 1 : 0;
