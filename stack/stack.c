@@ -71,6 +71,7 @@ stack_init(const struct stack_config *c)
     if (tcp_init(&cfg.tcp) != TS_OK)
         return TS_ENOMEM;
     ipv4_register(IPPROTO_TCP_, tcp_input);
+    icmp_register_err(IPPROTO_TCP_, tcp_icmp_error);
     /* RFC 1122 3.2.1.3: 127/8 is internal host loopback. */
     lo = loopback_create();
     if (lo == NULL)

@@ -142,6 +142,8 @@
     X(tcp,   fast_rexmit,    "fast retransmits (3 duplicate ACKs)",        "RFC 5681 3.2") \
     X(tcp,   partial_ack,    "NewReno partial ACKs: next hole resent",     "RFC 6582 3.2") \
     X(tcp,   keepalive_probe, "keep-alive probes sent",                    "RFC 1122 4.2.3.6") \
+    X(tcp,   icmp_in,        "ICMP unreachable about a connection",        "RFC 1122 4.2.3.9") \
+    X(tcp,   icmp_ignored,   "ICMP error matching no connection/sequence", "RFC 5927 4.1") \
     X(tcp,   keepalive_drop, "connections dropped: keep-alive unanswered", "RFC 1122 4.2.3.6") \
     X(tcp,   timeout_drop,   "connections dropped after too many retransmissions", "RFC 1122 4.2.3.5")
 

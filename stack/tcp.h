@@ -158,6 +158,9 @@ void tcp_defaults(struct tcp_config *cfg);
 
 /* Registered with ipv4_register(IPPROTO_TCP). Owns p. */
 void tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih);
+/* Registered with icmp_register_err(IPPROTO_TCP): unreachables about our segments. */
+void tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *quoted,
+                    const uint8_t *l4, size_t l4len);
 
 /* The calls the socket layer makes. Negative TS_E* on error. */
 struct tcp_pcb *tcp_new(void);                        /* NULL: table full */

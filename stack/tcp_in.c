@@ -120,6 +120,41 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
     tcp_segment_arrives(pcb, p, &th, ih);
 }
 
+/*
+ * An ICMP error quoting one of our segments (RFC 1122 4.2.3.9, RFC 5927).
+ * Net, host and source-route unreachables are soft: never abort, remember
+ * the error for the timeout report. Protocol and port unreachable abort a
+ * connection that is still opening (SYN-SENT): "connection refused".
+ * The quoted sequence number must lie in [SND.UNA, SND.NXT] (RFC 5927 4.1).
+ */
+void
+tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *q, const uint8_t *l4,
+               size_t l4len)
+{
+    struct rd r = rd_init(l4, l4len);
+    uint16_t sport = rd_be16(&r), dport = rd_be16(&r);
+    uint32_t seq = rd_be32(&r);
+    struct tcp_pcb *pcb;
+
+    if (r.err || type != 3)
+        return;
+    pcb = tcp_lookup(q->src, sport, q->dst, dport);
+    if (pcb == NULL || pcb->state == TCPS_LISTEN || seq_lt(seq, pcb->snd_una) ||
+        seq_gt(seq, pcb->snd_max)) {
+        STAT_INC(tcp, icmp_ignored);
+        return;
+    }
+    STAT_INC(tcp, icmp_in);
+    TRACE_EV("tcp", "port %u: ICMP unreachable code %u", pcb->local_port, code);
+    if (pcb->state == TCPS_SYN_SENT && (code == 2 || code == 3)) {
+        pcb->error = TS_ECONNREFUSED;
+        tcp_set_state(pcb, TCPS_CLOSED);
+        tcp_timers_cancel(pcb);
+        if (pcb->orphan)
+            tcp_pcb_free(pcb);
+    }
+}
+
 /* RFC 9293 3.10.7.2: LISTEN. */
 static void
 tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,

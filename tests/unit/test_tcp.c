@@ -892,6 +892,49 @@ START_TEST(test_tcp_keepalive_probes_and_timeout)
 }
 END_TEST
 
+/* RFC 1122 4.2.3.9: port unreachable while opening -> ECONNREFUSED; a quote whose
+ * sequence number is not ours is ignored (RFC 5927 4.1). */
+START_TEST(test_tcp_icmp_port_unreachable)
+{
+    struct tcp_pcb *c = tcp_new();
+    struct seg s;
+    uint8_t icmp[8 + 28], f[UT_FRAME_MAX];
+    struct ut_ip ip = { .src = UT_IP_GW, .dst = UT_IP_US, .proto = 1 };
+    uint16_t sum;
+
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    tcp_connect(c, UT_IP_GW, 8000);
+    pop_seg(&s);
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t seq = pass == 0 ? s.seq + 1000 : s.seq;       /* first a wrong one */
+
+        memset(icmp, 0, sizeof(icmp));
+        icmp[0] = 3;                                        /* destination unreachable */
+        icmp[1] = 3;                                        /* port */
+        /* The quoted IP header: our SYN, 10.0.0.2 -> 10.0.0.1, TCP. */
+        icmp[8] = 0x45; icmp[11] = 40; icmp[16] = 64; icmp[17] = 6;
+        icmp[20] = 10; icmp[23] = 2; icmp[24] = 10; icmp[27] = 1;
+        sum = ut_csum(icmp + 8, 20);
+        icmp[18] = (uint8_t)(sum >> 8); icmp[19] = (uint8_t)sum;
+        /* ... and the first 8 bytes of TCP: ports and sequence number. */
+        icmp[28] = (uint8_t)(s.sport >> 8); icmp[29] = (uint8_t)s.sport;
+        icmp[30] = (uint8_t)(8000 >> 8); icmp[31] = (uint8_t)(8000 & 0xff);
+        icmp[32] = (uint8_t)(seq >> 24); icmp[33] = (uint8_t)(seq >> 16);
+        icmp[34] = (uint8_t)(seq >> 8); icmp[35] = (uint8_t)seq;
+        sum = ut_csum(icmp, sizeof(icmp));
+        icmp[2] = (uint8_t)(sum >> 8); icmp[3] = (uint8_t)sum;
+        ut_inject(f, ut_ipv4_frame(f, ut_mac_us, ut_mac_gw, &ip, icmp, sizeof(icmp)));
+        if (pass == 0) {
+            ck_assert_int_eq(c->state, TCPS_SYN_SENT);
+            ck_assert_uint_eq(STAT_GET(tcp, icmp_ignored), 1);
+        }
+    }
+    ck_assert_int_eq(c->state, TCPS_CLOSED);
+    ck_assert_int_eq(tcp_take_error(c), TS_ECONNREFUSED);
+    tcp_close(c);
+}
+END_TEST
+
 /* The socket API over TCP on 127.0.0.1 ------------------------------------ */
 
 static struct sockaddr_in
@@ -1047,6 +1090,7 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_zero_window_probe_and_reopen);
     tcase_add_test(tc, test_tcp_receiver_sws_avoidance);
     tcase_add_test(tc, test_tcp_keepalive_probes_and_timeout);
+    tcase_add_test(tc, test_tcp_icmp_port_unreachable);
     suite_add_tcase(s, tc);
     tc = ut_tcase("tcp-socket");
     tcase_add_test(tc, test_tcp_socket_loopback_roundtrip);
