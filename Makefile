@@ -52,19 +52,31 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 
 STACK_SRCS := \
 	stack/pkb.c stack/netif.c stack/ether.c stack/arp.c stack/ipv4.c stack/route.c \
-	stack/icmp.c stack/checksum.c stack/clock.c stack/trace.c stack/stats.c stack/util.c \
-	stack/stack.c
+	stack/icmp.c stack/udp.c stack/socket.c stack/checksum.c stack/clock.c stack/trace.c \
+	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/impair.c \
+	stack/status.c
 DRIVER_SRCS := drivers/tap.c drivers/loopback.c drivers/capture.c drivers/pcapfile.c
-APP_SRCS    := apps/tapstack.c
+APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
+	apps/stream.c apps/tcpclient.c \
+	apps/http.c apps/http_parse.c
+# The same sample apps on the host's own sockets (-DTS_HOST: apps/shim_host.h).
+HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
+# The HTTP server on the host's own sockets (apps/httphost.c).
+HTTP_HOST_SRCS := apps/httphost.c apps/app.c apps/http.c apps/http_parse.c
 UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_parsers.c \
-	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c
+	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
+	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
+# The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
+UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 APP_OBJS  := $(patsubst %.c,$(B)/%.o,$(APP_SRCS))
+HOST_APP_OBJS := $(patsubst %.c,$(B)/host/%.o,$(HOST_APP_SRCS))
+HTTP_HOST_OBJS := $(patsubst %.c,$(B)/host/%.o,$(HTTP_HOST_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(B)/%.o,$(UNIT_SRCS))
 
 .PHONY: all debug clean test unit run bench deps lab-down help
-all: $(B)/tapstack $(B)/unit_tests $(B)/reflector
+all: $(B)/tapstack $(B)/unit_tests $(B)/reflector $(B)/echo-host $(B)/udp_rr $(B)/http-host
 	@ln -sfn $(B)/tapstack tapstack
 
 debug:
@@ -88,11 +100,31 @@ $(B)/libtapstack.a: $(LIB_OBJS)
 $(B)/tapstack: $(APP_OBJS) $(B)/libtapstack.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PCAP_LIBS)
 
+$(B)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DTS_HOST -c $< -o $@
+
+# echo/discard on the Linux kernel's sockets, for comparison (apps/hostmain.c).
+$(B)/echo-host: $(HOST_APP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# The HTTP server on the Linux kernel's sockets, for comparison (apps/httphost.c).
+$(B)/http-host: $(HTTP_HOST_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^
+
+# The default document root is the repo's apps/www, wherever the binary is started.
+$(B)/apps/http.o $(B)/host/apps/http.o: CFLAGS += -DHTTP_ROOT_DEFAULT='"$(CURDIR)/apps/www"'
+
 $(B)/unit_tests: $(UNIT_OBJS) $(B)/libtapstack.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(PCAP_LIBS)
 
 # The do-nothing tap reflector: the floor for the benchmarks (bench/README.md).
 $(B)/reflector: bench/reflector.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) $(OPT) $(WARN) $(LDFLAGS) -o $@ $<
+
+# UDP request/response client: echo round trips per second (bench/udp_rr.c).
+$(B)/udp_rr: bench/udp_rr.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(OPT) $(WARN) $(LDFLAGS) -o $@ $<
 
@@ -116,6 +148,50 @@ bench: deps
 
 lab-down:
 	@scripts/lab.sh down
+
+# Fuzz targets (tests/fuzz/README.md): libFuzzer + ASan + UBSan, always built with clang
+# into build/fuzz/. `make fuzz FUZZ_SECONDS=N` builds and runs each target N seconds.
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_B        := build/fuzz
+FUZZ_TARGETS  := fuzz_frames fuzz_parsers
+FUZZ_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=all
+# Sockets, UDP, TCP are fuzzed once their .c files are part of the stack (not merely once
+# their headers exist).
+FUZZ_DEFS     := -DFUZZ_SOCKETS=$(if $(filter stack/socket.c,$(STACK_SRCS)),1,0) \
+                 -DFUZZ_UDP=$(if $(filter stack/udp.c,$(STACK_SRCS)),1,0) \
+                 -DFUZZ_TCP=$(if $(filter stack/tcp_in.c,$(STACK_SRCS)),1,0)
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-build: $(addprefix $(FUZZ_B)/,$(FUZZ_TARGETS))
+
+# Objects made through the fuzz_% pattern are not intermediate: keep them between builds.
+.SECONDARY: $(FUZZ_LIB_OBJS) $(patsubst %,$(FUZZ_B)/tests/fuzz/%.o,$(FUZZ_TARGETS))
+# FUZZ_DEFS follow STACK_SRCS: rebuild the two harness objects when the Makefile changes.
+$(patsubst %,$(FUZZ_B)/tests/fuzz/%.o,$(FUZZ_TARGETS)): Makefile
+
+$(FUZZ_B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) $(FUZZ_DEFS) -MMD -MP \
+		-c $< -o $@
+
+$(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(PCAP_LIBS)
+
+# Replay vectors (pcap/README.md, docs/replay.md). replay-check: every pcap/NAME.in.pcap
+# through ./tapstack --replay, compared with NAME.expected.pcap and NAME.assert.
+# vectors: regenerate them into a temp dir and show what changed; FORCE=1 overwrites pcap/.
+.PHONY: replay-check vectors
+replay-check: all
+	@tests/replay/run.sh
+
+vectors:
+	@FORCE=$(FORCE) tests/replay/vectors.sh
 
 clean:
 	rm -rf build tapstack

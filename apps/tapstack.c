@@ -479,17 +479,14 @@ start_apps(bool loopback, bool connect)
     return 0;
 }
 
-/* Replay: done once the input is exhausted and the clock ran --drain seconds past it. */
-static bool
-replay_finished(const struct options *o, struct netif *nif)
+/* Replay: the virtual time to stop at, once the input is exhausted: --drain seconds
+ * after the last frame (UINT64_MAX while frames remain, or when not replaying). */
+static uint64_t
+replay_end(const struct options *o, struct netif *nif)
 {
-    static uint64_t end = UINT64_MAX;
-
-    if (o->replay == NULL)
-        return false;
-    if (end == UINT64_MAX && pcapfile_replay_left(nif) == 0)
-        end = clock_now() + (uint64_t)o->drain_s * US_PER_SEC;
-    return clock_now() >= end;
+    if (o->replay == NULL || pcapfile_replay_left(nif) != 0)
+        return UINT64_MAX;
+    return pcapfile_replay_last_time(nif) + (uint64_t)o->drain_s * US_PER_SEC;
 }
 
 /* The main loop: one ts_poll over every app's descriptors, then dispatch. */
@@ -501,6 +498,12 @@ run(const struct options *o, struct netif *nif)
     int timeout_ms = o->loopback ? 100 : 1000;
 
     while (!stop_requested) {
+        uint64_t end = replay_end(o, nif);
+
+        if (end != UINT64_MAX && clock_now() >= end)
+            break;                        /* replay done: input and drain time used up */
+        if (end != UINT64_MAX && (end - clock_now()) / US_PER_MS < (uint64_t)timeout_ms)
+            timeout_ms = (int)((end - clock_now() + US_PER_MS - 1) / US_PER_MS);
         if (app_poll(timeout_ms) < 0 && errno != EINTR) {
             fprintf(stderr, "tapstack: poll failed: %s\n", strerror(errno));
             status = 1;
@@ -511,8 +514,6 @@ run(const struct options *o, struct netif *nif)
             dump_stats();
         }
         if (app_exit_requested(&status) && !o->stay)
-            break;
-        if (replay_finished(o, nif))
             break;
     }
     return status;

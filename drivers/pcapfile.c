@@ -87,7 +87,7 @@ struct replay {
     bool have_next;               /* next frame read ahead and waiting for its time */
     struct pcap_pkthdr next_hdr;
     const u_char *next_data;
-    size_t left;                  /* frames delivered so far are not counted */
+    uint64_t last_time;           /* virtual time of the last frame delivered */
 };
 
 static struct replay replay;
@@ -141,6 +141,7 @@ replay_rx(struct netif *nif, int budget)
         size_t n = replay.next_hdr.caplen;
 
         replay.have_next = false;
+        replay.last_time = ts_us(&replay.next_hdr.ts) - replay.t0;
         done++;
         if (p == NULL)
             continue;
@@ -236,4 +237,11 @@ pcapfile_replay_left(const struct netif *nif)
 {
     (void)nif;
     return replay_peek(&replay) ? 1 : 0;
+}
+
+uint64_t
+pcapfile_replay_last_time(const struct netif *nif)
+{
+    (void)nif;
+    return replay.last_time;
 }

@@ -31,5 +31,7 @@ struct netif *pcapfile_replay_open(const char *name, const uint8_t mac[6], const
                                    const char *out, char *err, size_t errlen);
 /* Frames not yet delivered (0 when the input is exhausted). */
 size_t pcapfile_replay_left(const struct netif *nif);
+/* Virtual time of the last frame delivered (the replay runs --drain past it). */
+uint64_t pcapfile_replay_last_time(const struct netif *nif);
 
 #endif

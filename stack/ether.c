@@ -86,6 +86,7 @@ ether_input(struct netif *nif, struct pkb *p)
     /* A group address is never a valid source (IEEE 802.3 3.2.3). */
     if (eh.src[0] & 1)
         DROP(p, ether, bad_src);
+    p->l2_bcast = memcmp(eh.dst, ether_bcast, 6) == 0;
     pkb_pull(p, ETH_HDR_LEN);
     STAT_INC(ether, rx);
     switch (eh.type) {

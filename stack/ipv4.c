@@ -165,6 +165,8 @@ ipv4_input(struct netif *nif, struct pkb *p)
     /* RFC 1122 3.3.4.2: accept our own addresses (any interface) and broadcasts. */
     if (netif_is_bcast(nif, ih.dst))
         ih.to_bcast = true;
+    else if (p->l2_bcast)
+        DROP(p, ipv4, l2_bcast);      /* RFC 1122 3.3.6: unicast IP in a link broadcast */
     else if (netif_by_addr(ih.dst) == NULL &&
              !((nif->flags & NETIF_LOOPBACK) && ipv4_is_loopback(ih.dst)))
         DROP(p, ipv4, not_for_us);

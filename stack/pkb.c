@@ -62,6 +62,7 @@ pkb_alloc(void)
     p->next = NULL;
     p->nif = NULL;
     p->frame_no = 0;
+    p->l2_bcast = false;
     p->in_use = true;
     pkb_reset(p);
     used++;

@@ -27,6 +27,7 @@ struct pkb {
     size_t len;               /* bytes from data to the end of the packet */
     uint8_t *nh;              /* the IPv4 header once ipv4_input has seen it */
     uint64_t frame_no;        /* trace number, given on arrival or departure */
+    bool l2_bcast;            /* arrived in a link-layer broadcast frame (RFC 1122 3.3.6) */
     bool in_use;              /* catches double frees */
     uint8_t buf[PKB_BUFSZ];
 };

@@ -55,6 +55,7 @@
     X(ipv4,  bad_src,        "source is broadcast, multicast or class E",  "RFC 1122 3.2.1.3") \
     X(ipv4,  own_src,        "our own address as source from the wire",    "") \
     X(ipv4,  martian_lo,     "127/8 address arrived from the wire",        "RFC 1122 3.2.1.3") \
+    X(ipv4,  l2_bcast,       "unicast datagram in a link-layer broadcast", "RFC 1122 3.3.6") \
     X(ipv4,  not_for_us,     "destination is not one of our addresses",    "RFC 1122 3.3.4.2") \
     X(ipv4,  fragment,       "fragment (reassembly not implemented)",      "RFC 791 3.2") \
     X(ipv4,  unknown_proto,  "no handler for the protocol",                "RFC 1122 3.2.2.1") \

@@ -1,0 +1,338 @@
+"""veclib.py - shared pieces of the replay vector generators (tests/replay/gen_*.py).
+
+A vector is three files in pcap/:
+    NAME.in.pcap        the frames the stack receives, at chosen times
+    NAME.expected.pcap  the frames the stack must send, built here from the RFC rules,
+                        never by running the stack
+    NAME.assert         the fields of each expected frame that matter, and why
+                        (checked by check_assert.py; format in pcap/README.md)
+
+A generator describes one vector like this:
+
+    v = Vector("ping-small", "an echo request is answered ...", "RFC 792; RFC 1122 3.2.2.6")
+    v.send(0.0, host_arp_request(), "ARP who-has 10.0.0.2 tell 10.0.0.1")
+    expect_announce(v)                       # every run starts with the RFC 5227 announcement
+    expect_arp_reply(v, 0.0, HOST_MAC, HOST_IP)
+    n = v.send(0.010, echo_request(seq=1), "echo request seq 1")
+    expect_echo_reply(v, 0.010, n, k=0)      # k: the stack's k-th datagram (IP ID)
+    v.write(outdir)
+
+Times are seconds after the first input frame (virtual time 0 = T0 on the capture).
+"""
+import argparse
+import os
+import struct
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pcapio  # noqa: E402
+import tsrand  # noqa: E402
+import check_assert  # noqa: E402
+
+from scapy.layers.l2 import Ether, ARP  # noqa: E402
+from scapy.layers.inet import IP, ICMP, UDP, IPOption_Router_Alert  # noqa: E402,F401 (for gen_*)
+from scapy.packet import Raw  # noqa: E402
+
+IPOPT_ROUTER_ALERT = IPOption_Router_Alert()   # RFC 2113: 94 04 00 00
+
+# The replay configuration (tests/replay/run.sh runs every vector with it).
+STACK_MAC = "02:74:73:00:00:02"
+STACK_IP = "10.0.0.2"
+PREFIX = 24
+GW_IP = "10.0.0.1"
+BCAST_IP = "10.0.0.255"
+BCAST_MAC = "ff:ff:ff:ff:ff:ff"
+ZERO_MAC = "00:00:00:00:00:00"
+DEFAULT_SEED = 1                       # replay mode's default --seed
+TTL = 64                               # the stack's TTL on everything it sends
+
+# The other hosts on the capture's link.
+HOST_MAC = "52:54:00:12:34:01"         # 10.0.0.1, the gateway and the usual pinger
+HOST_IP = "10.0.0.1"
+HOST_MAC2 = "52:54:00:12:34:11"        # 10.0.0.1 after its NIC was swapped
+PEER_MAC = "52:54:00:12:34:03"         # 10.0.0.3
+PEER_IP = "10.0.0.3"
+FAR_MAC = "52:54:00:12:34:05"          # 10.0.0.5, a host that never answers ARP
+FAR_IP = "10.0.0.5"
+
+T0_US = 1700000000 * 10**6             # the first input frame's timestamp (2023-11-14)
+
+# The stack's configuration that the vectors depend on (stack/stack.c stack_defaults).
+ARP_RETRY_S = 1.0                      # time between ARP requests for one address
+ARP_TRIES = 3                          # requests before giving up
+ARP_PENDING = 4                        # packets held per unresolved address
+ARP_REACHABLE_S = 60                   # cache entry lifetime
+ICMP_RATE = 100                        # errors per second (token bucket refill)
+ICMP_BURST = 50                        # bucket size
+
+
+def us(t):
+    """Seconds (float) to integer microseconds, exactly for the round values used here."""
+    return int(round(t * 10**6))
+
+
+def pad60(b):
+    """RFC 894: pad the Ethernet data with zeros to the 60-byte minimum frame (no FCS)."""
+    b = bytes(b)
+    return b + b"\0" * (60 - len(b)) if len(b) < 60 else b
+
+
+def ping_payload(n=56, stamp=0):
+    """What Linux ping sends: a 16-byte struct timeval, then bytes 0x10, 0x11, ... (n bytes)."""
+    tv = struct.pack("<qq", 1700000000 + stamp, 123456)
+    body = bytes((0x10 + i) & 0xFF for i in range(max(0, n - 16)))
+    return (tv + body)[:n]
+
+
+def inet_csum(b):
+    return check_assert.inet_csum(bytes(b))
+
+
+def fix_ip_csum(frame):
+    """Recompute the IPv4 header checksum of an Ethernet frame after a byte was changed."""
+    f = bytearray(frame)
+    hl = (f[14] & 0x0F) * 4
+    hl = max(hl, 20)
+    f[24:26] = b"\0\0"
+    f[24:26] = struct.pack("!H", inet_csum(bytes(f[14:14 + hl])))
+    return bytes(f)
+
+
+def patch(frame, offset, value, fix_csum=True):
+    """frame with bytes at offset (counted from the start of the frame) replaced."""
+    f = bytearray(frame)
+    f[offset:offset + len(value)] = value
+    return fix_ip_csum(bytes(f)) if fix_csum else bytes(f)
+
+
+# Input frames (what hosts send) ------------------------------------------------------------
+
+def host_arp_request(target=STACK_IP, src_mac=HOST_MAC, src_ip=HOST_IP, dst_mac=BCAST_MAC,
+                     tha=ZERO_MAC):
+    """ARP request who-has target tell src_ip, as Linux sends it (broadcast, padded)."""
+    return pad60(Ether(dst=dst_mac, src=src_mac) /
+                 ARP(op=1, hwsrc=src_mac, psrc=src_ip, hwdst=tha, pdst=target))
+
+
+def host_arp_reply(src_mac=HOST_MAC, src_ip=HOST_IP):
+    """ARP reply src_ip is-at src_mac, to the stack."""
+    return pad60(Ether(dst=STACK_MAC, src=src_mac) /
+                 ARP(op=2, hwsrc=src_mac, psrc=src_ip, hwdst=STACK_MAC, pdst=STACK_IP))
+
+
+def ip_frame(payload, proto, src=HOST_IP, dst=STACK_IP, src_mac=HOST_MAC, dst_mac=STACK_MAC,
+             ip_id=0x1C46, flags="DF", ttl=64, tos=0, options=None):
+    """An IPv4 datagram from a host in an Ethernet frame, padded to 60 bytes."""
+    ip = IP(src=src, dst=dst, id=ip_id, flags=flags, ttl=ttl, tos=tos, proto=proto)
+    if options is not None:
+        ip.options = options
+    return pad60(Ether(dst=dst_mac, src=src_mac) / ip / Raw(bytes(payload)))
+
+
+def echo_request(seq=1, ident=0x1234, payload=None, **kw):
+    """ICMP echo request (RFC 792) from 10.0.0.1, by default Linux ping's 56 bytes of data."""
+    data = ping_payload(56, seq) if payload is None else payload
+    icmp = bytes(ICMP(type=8, code=0, id=ident, seq=seq) / Raw(data))
+    kw.setdefault("ip_id", 0x1C46 + seq)
+    return ip_frame(icmp, 1, **kw)
+
+
+# Expected frames (what the stack must send) ------------------------------------------------
+
+def _ipl(frame):
+    """(IP header bytes, datagram bytes) of an input frame, by IHL and total length."""
+    hdr, dgram, _ = check_assert._ip_parts(frame)
+    return hdr, dgram
+
+
+def expect_announce(v, t=0.0):
+    """RFC 5227 2.3 ARP Announcement the stack sends at start (virtual time 0)."""
+    f = pad60(Ether(dst=BCAST_MAC, src=STACK_MAC) /
+              ARP(op=1, hwsrc=STACK_MAC, psrc=STACK_IP, hwdst=ZERO_MAC, pdst=STACK_IP))
+    v.expect(t, f,
+             "eth.dst=ff:ff:ff:ff:ff:ff eth.src=%s eth.type=0x0806 arp.op=1 arp.hwsrc=%s "
+             "arp.psrc=%s arp.hwdst=00:00:00:00:00:00 arp.pdst=%s len=60 pad=zeros"
+             % (STACK_MAC, STACK_MAC, STACK_IP, STACK_IP),
+             "one gratuitous ARP at start, in RFC 5227 2.3's Announcement format: request, "
+             "sender IP = target IP = ours, target MAC zero, broadcast (the stack does not run "
+             "RFC 5227's probe/2-announcement procedure); RFC 894 zero padding to 60")
+
+
+def expect_arp_reply(v, t, to_mac=HOST_MAC, to_ip=HOST_IP, why=""):
+    """RFC 826 reply to a request for our address: sender = us, target = the asker."""
+    f = pad60(Ether(dst=to_mac, src=STACK_MAC) /
+              ARP(op=2, hwsrc=STACK_MAC, psrc=STACK_IP, hwdst=to_mac, pdst=to_ip))
+    v.expect(t, f,
+             "eth.dst=%s eth.src=%s arp.op=2 arp.hwsrc=%s arp.psrc=%s arp.hwdst=%s arp.pdst=%s "
+             "len=60 pad=zeros" % (to_mac, STACK_MAC, STACK_MAC, STACK_IP, to_mac, to_ip),
+             why or "RFC 826: reply to the asker's hardware address, sender/target swapped, "
+             "our MAC in the sender field")
+
+
+def expect_arp_request(v, t, target, why):
+    """An ARP request the stack sends to resolve `target` (RFC 826, RFC 1122 2.3.2.1)."""
+    f = pad60(Ether(dst=BCAST_MAC, src=STACK_MAC) /
+              ARP(op=1, hwsrc=STACK_MAC, psrc=STACK_IP, hwdst=ZERO_MAC, pdst=target))
+    v.expect(t, f,
+             "eth.dst=ff:ff:ff:ff:ff:ff eth.src=%s arp.op=1 arp.hwsrc=%s arp.psrc=%s "
+             "arp.hwdst=00:00:00:00:00:00 arp.pdst=%s len=60 pad=zeros"
+             % (STACK_MAC, STACK_MAC, STACK_IP, target), why)
+
+
+def expect_echo_reply(v, t, req, k, to_mac=HOST_MAC, why=""):
+    """The echo reply to input frame `req`: RFC 792 (type 0, same id/seq/data), RFC 1122
+    3.2.2.6 (source = the request's specific destination), sent with IP ID number k."""
+    hdr, dgram = _ipl(v.inputs[req - 1].data)
+    hl = (hdr[0] & 0x0F) * 4
+    icmp = dgram[hl:]
+    ident, seq = struct.unpack("!HH", icmp[4:8])
+    src = "%d.%d.%d.%d" % tuple(hdr[16:20])
+    dst = "%d.%d.%d.%d" % tuple(hdr[12:16])
+    f = pad60(Ether(dst=to_mac, src=STACK_MAC) /
+              IP(src=src, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=1) /
+              ICMP(type=0, code=0, id=ident, seq=seq) / Raw(icmp[8:]))
+    v.expect(t, f,
+             "eth.dst=%s eth.src=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.frag=0 ip.ttl=64 ip.proto=1 "
+             "ip.src=%s ip.dst=%s ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1 icmp.type=0 icmp.code=0 "
+             "icmp.id=in[%d].icmp.id icmp.seq=in[%d].icmp.seq icmp.data=in[%d].icmp.data "
+             "icmp.chksum_ok=1 pad=zeros"
+             % (to_mac, STACK_MAC, src, dst, k, 20 + len(icmp), req, req, req),
+             why or "RFC 792 echo reply: same id, seq and data; RFC 1122 3.2.2.6 source = the "
+             "request's destination; TTL 64, DF clear, TOS 0, no options; IP ID of datagram %d"
+             % k)
+
+
+def expect_unreach(v, t, req, code, k, to_mac=HOST_MAC, why=""):
+    """ICMP destination unreachable (RFC 792) about input frame `req`, quoting its IP header
+    and first 8 data bytes (RFC 792, RFC 1122 3.2.2), sent with IP ID number k."""
+    hdr, dgram = _ipl(v.inputs[req - 1].data)
+    hl = len(hdr)
+    quote = dgram[:hl + 8]
+    src = "%d.%d.%d.%d" % tuple(hdr[16:20])
+    dst = "%d.%d.%d.%d" % tuple(hdr[12:16])
+    # The ICMP bytes by hand (type, code, checksum, 32 unused bits, quote): nothing to guess.
+    icmp = bytearray(struct.pack("!BBHI", 3, code, 0, 0) + quote)
+    icmp[2:4] = struct.pack("!H", inet_csum(bytes(icmp)))
+    ip = IP(src=src, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=1) / Raw(bytes(icmp))
+    f = pad60(Ether(dst=to_mac, src=STACK_MAC) / ip)
+    v.expect(t, f,
+             "eth.dst=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.ttl=64 ip.proto=1 ip.src=%s ip.dst=%s "
+             "ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1 icmp.type=3 icmp.code=%d icmp.rest=0 "
+             "icmp.data=in[%d].ip.raw[0:%d] icmp.chksum_ok=1"
+             % (to_mac, src, dst, k, 20 + 8 + len(quote), code, req, hl + 8),
+             why or "RFC 792 destination unreachable code %d, unused field zero, quoting the "
+             "offending IP header + first 64 bits of its data (RFC 1122 3.2.2); IP ID of "
+             "datagram %d" % (code, k))
+
+
+# The vector --------------------------------------------------------------------------------
+
+class Vector:
+    def __init__(self, name, proves, rfc, seed=None):
+        self.name, self.proves, self.rfc, self.seed = name, proves, rfc, seed
+        self.inputs, self.in_notes = [], []
+        self.outputs, self.out_asserts = [], []
+        self.count_why = None
+
+    def ipid(self, k):
+        return tsrand.ip_id(DEFAULT_SEED if self.seed is None else self.seed, k)
+
+    def send(self, t, frame, note):
+        """Add an input frame at t seconds; returns its number (1-based) for in[N] references."""
+        if self.inputs and us(t) < self.inputs[-1].t_us - T0_US:
+            raise ValueError("%s: input frames must be in time order" % self.name)
+        if not self.inputs and us(t) != 0:
+            raise ValueError("%s: the first input frame is virtual time 0" % self.name)
+        self.inputs.append(pcapio.Frame(T0_US + us(t), frame))
+        self.in_notes.append(note)
+        return len(self.inputs)
+
+    def expect(self, t, frame, fields, why):
+        self.outputs.append(pcapio.Frame(T0_US + us(t), frame))
+        self.out_asserts.append((us(t), fields, why))
+
+    def total(self, why):
+        """State why the stack sends exactly the frames expected, and no more."""
+        self.count_why = why
+
+    def assert_text(self):
+        L = ["# pcap/%s.assert - what the stack must send for %s.in.pcap, and why." % (self.name, self.name),
+             "# Checked by tests/replay/check_assert.py (format: pcap/README.md). Generated by",
+             "# tests/replay/gen_*.py: edit the generator, then `make vectors`.",
+             "# proves: %s" % self.proves,
+             "# rfc: %s" % self.rfc,
+             "# input (time in s since the first frame):"]
+        for i, (fr, note) in enumerate(zip(self.inputs, self.in_notes), 1):
+            t = fr.t_us - T0_US
+            L.append("#   in %d  t=%d.%06d  %s" % (i, t // 10**6, t % 10**6, note))
+        if self.seed is not None:
+            L.append("seed %d   # run with --seed %d: IP IDs start at %d (tests/replay/tsrand.py)"
+                     % (self.seed, self.seed, self.ipid(0)))
+        L.append("frames %d   # %s" % (len(self.outputs), self.count_why or
+                                      "no other frame may be sent"))
+        for i, (t, fields, why) in enumerate(self.out_asserts, 1):
+            L.append("frame %d: time=%d.%06d %s   # %s" % (i, t // 10**6, t % 10**6, fields, why))
+        return "\n".join(L) + "\n"
+
+    def readme_line(self):
+        return "- [ ] `%s` - %s (%s)" % (self.name, self.proves, self.rfc)
+
+    def write(self, outdir):
+        os.makedirs(outdir, exist_ok=True)
+        base = os.path.join(outdir, self.name)
+        pcapio.write_pcap(base + ".in.pcap", self.inputs)
+        pcapio.write_pcap(base + ".expected.pcap", self.outputs)
+        with open(base + ".assert", "w") as f:
+            f.write(self.assert_text())
+        # The two statements of the vector must agree before anyone runs the stack.
+        fails = check_assert.check(base + ".assert", base + ".expected.pcap", base + ".in.pcap",
+                                   quiet=True)
+        if fails:
+            for msg in fails:
+                print("%s: expected vs assert: %s" % (self.name, msg), file=sys.stderr)
+            raise SystemExit("%s: the expected capture breaks its own assertions" % self.name)
+
+
+def main(vectors, argv=None):
+    """Command line of every gen_*.py: --out DIR (default pcap/), --list, [NAME...]."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=os.path.join(root, "pcap"))
+    ap.add_argument("--list", action="store_true", help="print the README lines and stop")
+    ap.add_argument("names", nargs="*")
+    a = ap.parse_args(argv)
+    for make in vectors:
+        v = make()
+        if a.names and v.name not in a.names:
+            continue
+        if a.list:
+            print(v.readme_line())
+            continue
+        v.write(a.out)
+        print("wrote %s/%s.{in.pcap,expected.pcap,assert}: %d in, %d out"
+              % (a.out, v.name, len(v.inputs), len(v.outputs)))
+
+
+def hello(v, t=0.0):
+    """The usual start: 10.0.0.1 asks for 10.0.0.2 (so the stack learns 10.0.0.1's MAC, RFC 826
+    'am I the target? add the sender'), the stack announces itself and answers."""
+    v.send(t, host_arp_request(), "ARP request who-has 10.0.0.2 tell 10.0.0.1 (%s)" % HOST_MAC)
+    expect_announce(v)
+    expect_arp_reply(v, t)
+
+
+def dropped(name, proves, rfc, bad, control_t=0.100):
+    """A vector whose frames `bad` ([(t, frame, note)], after hello) must all be dropped without
+    a word; an echo request at control_t then proves the stack alive and, through its IP ID
+    (the first datagram's), that nothing was sent in between."""
+    v = Vector(name, proves, rfc)
+    hello(v)
+    for t, frame, note in bad:
+        v.send(t, frame, note + "  -> must be dropped silently")
+    n = v.send(control_t, echo_request(seq=99), "echo request seq 99 (the control)")
+    expect_echo_reply(v, control_t, n, 0,
+                      why="the control is answered, with the first IP ID: nothing was sent for "
+                      "the frames before it")
+    v.total("the announcement, the ARP reply and the control's echo reply; the bad frames get "
+            "no answer (%s)" % rfc)
+    return v
