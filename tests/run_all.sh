@@ -5,6 +5,9 @@
 #   san      the unit suites again under ASan+UBSan (one check)
 #   valgrind the unit suites under valgrind, no errors, no leaks (one check)
 #   clang    the whole tree builds warning-free with clang (one check)
+#   replay   every pcap vector through --replay, compared with its expected capture
+#   san-replay      the same vectors with the ASan+UBSan build of tapstack (one check)
+#   valgrind-replay a few vectors under valgrind: no errors, no leaks (one check each)
 #   e2e      the stack in its own lab namespaces against real clients and scapy (root)
 #   fuzz     a short bounded libFuzzer smoke run of every target
 #
@@ -12,7 +15,7 @@
 set -u
 cd "$(dirname "$0")/.."
 
-TESTS=${TESTS:-"unit san valgrind clang replay e2e fuzz"}
+TESTS=${TESTS:-"unit san valgrind clang replay san-replay valgrind-replay e2e fuzz"}
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-15}
 passed=0
 failed=0
@@ -104,6 +107,33 @@ if want replay && [ -x tests/replay/run.sh ]; then
     rc=$?
     cat "$LOG/replay"
     add_counts replay "$LOG/replay" "$rc"
+fi
+
+if want san-replay && [ -x tests/replay/run.sh ]; then
+    section "replay vectors under ASan+UBSan"
+    if make --no-print-directory -s SAN=1 build/san/tapstack >"$LOG/sanbuild2" 2>&1 &&
+        ASAN_OPTIONS=detect_leaks=1 TAPSTACK=build/san/tapstack tests/replay/run.sh >"$LOG/sanreplay" 2>&1 &&
+        grep -qE 'replay: [0-9]+ passed, 0 failed' "$LOG/sanreplay"; then
+        tail -n 1 "$LOG/sanreplay"; ok 1
+    else
+        tail -n 30 "$LOG/sanbuild2" "$LOG/sanreplay" 2>/dev/null
+        bad 1 "san-replay: vectors failed or sanitizer reports under ASan+UBSan"
+    fi
+fi
+
+if want valgrind-replay; then
+    section "replay under valgrind"
+    for v in ping-small arp-retry udp-echo icmp-rate-limit; do
+        [ -f "pcap/$v.in.pcap" ] || continue
+        if timeout 300 valgrind -q --error-exitcode=99 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect ./tapstack --replay "pcap/$v.in.pcap" \
+            --write "$LOG/vg-$v.pcap" --ip 10.0.0.2/24 --gw 10.0.0.1 >"$LOG/vg-$v" 2>&1 &&
+            cmp -s "$LOG/vg-$v.pcap" "pcap/$v.expected.pcap"; then
+            echo "valgrind replay $v: clean, output as expected"; ok 1
+        else
+            tail -n 20 "$LOG/vg-$v"; bad 1 "valgrind-replay $v"
+        fi
+    done
 fi
 
 if want e2e; then
