@@ -110,6 +110,8 @@ usage(FILE *f)
         "                    together (default 128, 4..8192; 128 KiB of buffers each)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
+        "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
+        "  --http-max-conns N     HTTP connections served at once (default 48, 1..1024)\n"
         "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
         "                    at its own timestamp (docs/replay.md)\n"
         "  --write OUT.pcap  with --replay: write the frames the stack sent to OUT.pcap\n"
@@ -217,6 +219,8 @@ parse_options(int argc, char **argv, struct options *o)
         { "tcp-pcbs", required_argument, NULL, 'B' },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
+        { "http-idle-timeout", required_argument, NULL, 'Q' },
+        { "http-max-conns", required_argument, NULL, 'H' },
         { "help",  no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -364,6 +368,20 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'O':
             http_root = optarg;
+            break;
+        case 'Q':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 86400)
+                die_usage("bad --http-idle-timeout '%s': expected seconds from 1 to 86400", optarg);
+            http_idle_timeout = (unsigned)n;
+            break;
+        case 'H':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 1024)
+                die_usage("bad --http-max-conns '%s': expected a number from 1 to 1024", optarg);
+            http_max_conns = (unsigned)n;
             break;
         case 'h':
             usage(stdout);

@@ -23,7 +23,10 @@ PKGS=(
   tcpdump
   tshark
   nmap
+  telnet
   wrk
+  wget
+  apache2-utils
   hping3
   valgrind
   procps

@@ -222,7 +222,7 @@ put_summary(struct page *pg)
     put(pg, "clock %llu s%s, packet buffers %zu of %zu in use, sockets %u open, "
             "ARP entries %u (%u packets waiting), TCP control blocks %u in use",
         (unsigned long long)up, clock_is_virtual() ? " (virtual)" : "", pkb_in_use(),
-        pkb_total(), socket_count(), arp_count(), arp_pending_count(), tcp_count(TCP_CLOSED));
+        pkb_total(), socket_count(), arp_count(), arp_pending_count(), tcp_count(TCPS_CLOSED));
     put(pg, pg->html ? "</p>\n" : "\n");
 }
 
@@ -305,7 +305,7 @@ put_tcp(struct page *pg)
         shown++;
         row_start(pg);
         cell(pg, w[0], "%s:%u", ip4_str(p->local_ip, a), p->local_port);
-        if (p->state == TCP_LISTEN) {
+        if (p->state == TCPS_LISTEN) {
             cell(pg, w[1], "*:*");
             cell(pg, w[2], "%s", tcp_state_name(p->state));
             for (int k = 3; k < 12; k++)

@@ -18,6 +18,7 @@
 /* Declared here, not in helpers.h, by the owners of test_udp.c / test_socket.c. */
 Suite *udp_suite(void);
 Suite *socket_suite(void);
+Suite *http_suite(void);
 
 static Suite *(*const suites[])(void) = {
     checksum_suite,
@@ -28,6 +29,7 @@ static Suite *(*const suites[])(void) = {
     socket_suite,
     tcp_suite,
     impair_suite,
+    http_suite,
 };
 
 int

@@ -631,7 +631,8 @@ START_TEST(test_icmp_no_error_about_fragment)
 }
 END_TEST
 
-/* RFC 1122 3.2.2: no ICMP error about a datagram whose source is not a unique host (0.0.0.0). */
+/* RFC 1122 3.2.2: no ICMP error about a datagram whose source is not a unique host (0.0.0.0).
+ * (RFC 1122 3.2.1.3: 0/8 is a source only towards 255.255.255.255, so IP drops it first.) */
 START_TEST(test_icmp_no_error_about_unspecified_source)
 {
     uint8_t f[UT_FRAME_MAX];
@@ -640,7 +641,8 @@ START_TEST(test_icmp_no_error_about_unspecified_source)
     len = proto_frame(f, ut_mac_us, 0, UT_IP_US, PROTO_UNKNOWN, 16);
     ut_inject(f, len);
     expect_nothing();
-    ck_assert_uint_eq(STAT_GET(icmp, err_suppressed), 1);
+    ck_assert_uint_eq(STAT_GET(icmp, unreach_out), 0);
+    ck_assert_uint_eq(STAT_GET(ipv4, bad_src), 1);
 }
 END_TEST
 

@@ -1,0 +1,17 @@
+/*
+ * http.h - the HTTP server app (apps/http.c) and its options. Set the
+ * variables before app_start(&http_app); tapstack.c and httphost.c map
+ * their command-line options onto them.
+ */
+#ifndef TS_HTTP_H
+#define TS_HTTP_H
+
+#include "app.h"
+
+extern const struct app http_app;       /* http.c: HTTP/1.1, GET/HEAD, /status */
+extern unsigned short http_port;        /* 80 unless changed before start */
+extern const char *http_root;           /* document root (default: the repo's apps/www) */
+extern unsigned http_idle_timeout;      /* seconds before an idle connection is closed (10) */
+extern unsigned http_max_conns;         /* connections served at once (48, 1..1024) */
+
+#endif
