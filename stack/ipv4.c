@@ -156,6 +156,10 @@ ipv4_input(struct netif *nif, struct pkb *p)
     if (ih.src == 0xffffffffu || ipv4_is_multicast(ih.src) || ipv4_is_reserved(ih.src) ||
         netif_is_bcast(nif, ih.src))
         DROP(p, ipv4, bad_src);
+    /* RFC 1122 3.2.1.3: 0/8 is a source only for a host learning its address, and then
+     * only to 255.255.255.255 (as Linux): anything else would be answered to 0.0.0.0. */
+    if ((ih.src >> 24) == 0 && ih.dst != 0xffffffffu)
+        DROP(p, ipv4, bad_src);
     /* RFC 1122 3.2.1.3: 127/8 must never appear on the wire. */
     if (!(nif->flags & NETIF_LOOPBACK) && (ipv4_is_loopback(ih.src) || ipv4_is_loopback(ih.dst)))
         DROP(p, ipv4, martian_lo);

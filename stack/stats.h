@@ -115,6 +115,7 @@
     X(tcp,   no_syn_listen,  "neither SYN nor RST/ACK to a listener",      "RFC 9293 3.10.7.2") \
     X(tcp,   backlog_full,   "SYN dropped: SYN queue and backlog full",    "RFC 9293 3.10.7.2") \
     X(tcp,   no_pcb,         "no free control block",                      "") \
+    X(tcp,   tw_recycled,    "TIME-WAIT cut short: its block was needed",  "RFC 9293 3.4.2") \
     X(tcp,   no_pcb_syn,     "SYN dropped: no free control block",         "") \
     X(tcp,   bad_ack,        "unacceptable ACK",                           "RFC 9293 3.10.7.4, RFC 5961 5.2") \
     X(tcp,   rst_bad,        "RST in SYN-SENT without an acceptable ACK",  "RFC 9293 3.10.7.3") \

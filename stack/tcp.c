@@ -105,8 +105,35 @@ tcp_config_get(void)
 
 /* Control blocks ---------------------------------------------------------- */
 
-struct tcp_pcb *
-tcp_pcb_alloc(void)
+/*
+ * The table is full: give up the TIME-WAIT block closest to its end, as
+ * Linux does when its TIME-WAIT table overflows. TIME-WAIT guards against
+ * old duplicates of a connection that has already closed cleanly (RFC 9293
+ * 3.4.2); cutting it short is a documented trade-off against refusing new
+ * connections (LIMIT: counted as tcp.tw_recycled). NULL if there is none.
+ */
+static struct tcp_pcb *
+tcp_recycle_time_wait(void)
+{
+    struct tcp_pcb *oldest = NULL;
+
+    for (unsigned i = 0; i < cfg.max_pcbs; i++) {
+        struct tcp_pcb *p = &pcbs[i];
+
+        if (p->in_use && p->state == TCPS_TIME_WAIT && p->orphan &&
+            (oldest == NULL || p->timewait.expires < oldest->timewait.expires))
+            oldest = p;
+    }
+    if (oldest == NULL)
+        return NULL;
+    STAT_INC(tcp, tw_recycled);
+    tcp_pcb_free(oldest);
+    return oldest;
+}
+
+/* The first free control block, initialised, or NULL. */
+static struct tcp_pcb *
+tcp_free_slot(void)
 {
     for (unsigned i = 0; pcbs && i < cfg.max_pcbs; i++) {
         struct tcp_pcb *pcb = &pcbs[i];
@@ -124,8 +151,19 @@ tcp_pcb_alloc(void)
         tcp_timers_init(pcb);
         return pcb;
     }
-    STAT_INC(tcp, no_pcb);
     return NULL;
+}
+
+struct tcp_pcb *
+tcp_pcb_alloc(void)
+{
+    struct tcp_pcb *pcb = tcp_free_slot();
+
+    if (pcb == NULL && pcbs && tcp_recycle_time_wait() != NULL)
+        pcb = tcp_free_slot();
+    if (pcb == NULL)
+        STAT_INC(tcp, no_pcb);
+    return pcb;
 }
 
 /* Remove pcb from its listener's accept queue, if it is there. */

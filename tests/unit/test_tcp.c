@@ -935,6 +935,49 @@ START_TEST(test_tcp_icmp_port_unreachable)
 }
 END_TEST
 
+/* A full table of TIME-WAIT blocks gives up the oldest for a new connection
+ * (counted), rather than refusing every SYN for 2 MSL. */
+START_TEST(test_tcp_time_wait_recycled_when_full)
+{
+    struct stack_config cfg;
+    struct tcp_pcb *l, *c;
+    struct seg s;
+
+    ut_config(&cfg);
+    cfg.tcp.max_pcbs = 4;
+    ut_restart(&cfg);
+    l = listener();
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    /* Three connections, each closed by us first: three blocks in TIME-WAIT. */
+    for (uint16_t i = 0; i < 3; i++) {
+        uint16_t port = (uint16_t)(41000 + i);
+
+        peer_send_opts(port, OUR_PORT, 100, 0, TCP_SYN, 65535, NULL, 0, NULL, 0);
+        pop_seg(&s);
+        peer_send_opts(port, OUR_PORT, 101, s.seq + 1, TCP_ACK, 65535, NULL, 0, NULL, 0);
+        c = tcp_accept(l);
+        ck_assert_ptr_nonnull(c);
+        tcp_close(c);
+        pop_seg(&s);                                   /* our FIN */
+        peer_send_opts(port, OUR_PORT, 101, s.seq + 1, TCP_FIN | TCP_ACK, 65535, NULL, 0,
+                       NULL, 0);
+        pop_seg(&s);                                   /* ACK of theirs */
+        clock_advance(1000);
+    }
+    ck_assert_uint_eq(tcp_count(TCPS_TIME_WAIT), 3);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 4);      /* listener + 3: the table is full */
+    peer_send_opts(42000, OUR_PORT, 500, 0, TCP_SYN, 65535, NULL, 0, NULL, 0);
+    pop_seg(&s);
+    ck_assert_uint_eq(s.flags, TCP_SYN | TCP_ACK);     /* answered, not dropped */
+    ck_assert_uint_eq(STAT_GET(tcp, tw_recycled), 1);
+    ck_assert_uint_eq(tcp_count(TCPS_TIME_WAIT), 2);
+    tcp_close(l);
+    clock_advance(2 * tcp_config_get()->msl_us);
+    while (seg_waiting())
+        pop_seg(&s);
+}
+END_TEST
+
 /* The socket API over TCP on 127.0.0.1 ------------------------------------ */
 
 static struct sockaddr_in
@@ -1091,6 +1134,7 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_receiver_sws_avoidance);
     tcase_add_test(tc, test_tcp_keepalive_probes_and_timeout);
     tcase_add_test(tc, test_tcp_icmp_port_unreachable);
+    tcase_add_test(tc, test_tcp_time_wait_recycled_when_full);
     suite_add_tcase(s, tc);
     tc = ut_tcase("tcp-socket");
     tcase_add_test(tc, test_tcp_socket_loopback_roundtrip);
