@@ -107,7 +107,8 @@ usage(FILE *f)
         "                    1 with --replay)\n"
         "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
-        "                    together (default 128, 4..8192; 128 KiB of buffers each)\n"
+        "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
+        "                    touched only as data passes)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
@@ -233,7 +234,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->sockets = 64;
     o->drain_s = 5;
     o->msl_ms = 30000;
-    o->tcp_pcbs = 128;
+    o->tcp_pcbs = 1024;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
