@@ -20,7 +20,7 @@
 #include <string.h>
 
 #define STREAM_CONN_MAX  64        /* connections open at once, all services */
-#define STREAM_BUF       16384     /* echo: bytes read and not yet sent back */
+#define STREAM_BUF       65536     /* echo: bytes read and not yet sent back (a ring) */
 #define STREAM_BATCH     8         /* reads or writes per handler call */
 
 enum service { SVC_ECHO, SVC_DISCARD, SVC_CHARGEN };
@@ -28,7 +28,7 @@ enum service { SVC_ECHO, SVC_DISCARD, SVC_CHARGEN };
 struct conn {
     int fd;                        /* -1: free slot */
     enum service svc;
-    size_t off, len;               /* echo: pending bytes in buf[off .. off+len) */
+    size_t off, len;               /* echo: pending bytes, len of them from buf[off] (a ring) */
     bool eof;                      /* the peer sent FIN */
     unsigned line;                 /* chargen: where the pattern is */
     char buf[STREAM_BUF];
@@ -120,13 +120,22 @@ stream_accept(enum service svc, int lfd)
     }
 }
 
-/* Echo: read only when everything read before has gone back (backpressure). */
+/*
+ * Echo: buf is a ring. Read into its free part, send from its filled part,
+ * as far as each goes: data keeps flowing both ways, and when the peer stops
+ * taking our data the ring fills and we stop reading (backpressure: our
+ * receive window closes in turn).
+ */
 static void
 echo_conn(struct conn *c)
 {
     for (int n = 0; n < STREAM_BATCH; n++) {
-        if (c->len == 0 && !c->eof) {
-            ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+        bool progress = false;
+
+        if (!c->eof && c->len < sizeof(c->buf)) {
+            size_t tail = (c->off + c->len) % sizeof(c->buf);
+            size_t room = tail >= c->off || c->len == 0 ? sizeof(c->buf) - tail : c->off - tail;
+            ssize_t r = ts_recv(c->fd, c->buf + tail, room, 0);
 
             if (r == 0)
                 c->eof = true;
@@ -134,39 +143,34 @@ echo_conn(struct conn *c)
                 conn_close(c);                     /* reset, timed out ... */
                 return;
             } else if (r > 0) {
-                c->off = 0;
-                c->len = (size_t)r;
+                c->len += (size_t)r;
+                progress = true;
             }
         }
         if (c->len > 0) {
-            ssize_t w = ts_send(c->fd, c->buf + c->off, c->len, MSG_NOSIGNAL);
+            size_t chunk = c->off + c->len <= sizeof(c->buf) ? c->len : sizeof(c->buf) - c->off;
+            ssize_t w = ts_send(c->fd, c->buf + c->off, chunk, MSG_NOSIGNAL);
 
             if (w < 0 && errno != EAGAIN) {
                 conn_close(c);
                 return;
             }
             if (w > 0) {
-                c->off += (size_t)w;
+                c->off = (c->off + (size_t)w) % sizeof(c->buf);
                 c->len -= (size_t)w;
-            }
-            if (c->len > 0) {
-                app_set_events(c->fd, POLLOUT);    /* wait for room, stop reading */
-                return;
+                progress = true;
             }
         }
         if (c->eof && c->len == 0) {
             conn_close(c);                         /* all echoed: our FIN follows theirs */
             return;
         }
-        app_set_events(c->fd, POLLIN);
-        if (c->len == 0 && !c->eof) {
-            /* Anything more waiting? Stop when the socket says EAGAIN. */
-            ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), MSG_PEEK);
-
-            if (r < 0 && errno == EAGAIN)
-                return;
-        }
+        if (!progress)
+            break;
     }
+    /* Wait for what can move next: room to send, data to read (unless the ring is full). */
+    app_set_events(c->fd, (short)((c->len > 0 ? POLLOUT : 0) |
+                                  (!c->eof && c->len < sizeof(c->buf) ? POLLIN : 0)));
 }
 
 static void

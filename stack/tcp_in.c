@@ -341,6 +341,24 @@ tcp_ooo_advance(struct tcp_pcb *pcb)
 }
 
 /*
+ * How many duplicate ACKs mean "lost": 3 (RFC 5681 3.2), or fewer when so
+ * little is in flight that three can never come and nothing new may be sent
+ * to make them: Early Retransmit, RFC 5827 3.1 (ER_thresh = oflight - 1).
+ */
+static unsigned
+tcp_dupthresh(const struct tcp_pcb *pcb)
+{
+    uint32_t mss = pcb->snd_mss, flight = tcp_flight_size(pcb);
+    uint32_t segs = (flight + mss - 1) / mss;
+    uint32_t unsent = pcb->snd.len > flight ? pcb->snd.len - flight : 0;
+    bool can_send = unsent > 0 && seq_lt(pcb->snd_max, pcb->snd_una + pcb->snd_wnd);
+
+    if (segs < 4 && segs >= 2 && !can_send)
+        return segs - 1;
+    return 3;
+}
+
+/*
  * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
  * RFC 6582 NewReno recovery: take acknowledged data out of the send buffer,
  * sample the RTT, grow cwnd, count duplicate ACKs, update the send window,
@@ -371,10 +389,12 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
         pcb->dupacks = 0;
         tcp_rtt_sample(pcb, th->ack);
         if (was_recovery && seq_geq(th->ack, pcb->recover)) {
-            /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to ssthresh. */
+            /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
+             * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
             uint32_t f = tcp_flight_size(pcb);
+            uint32_t cap = (f > mss ? f : mss) + mss;
 
-            pcb->cwnd = pcb->ssthresh < f + mss ? pcb->ssthresh : f + mss;
+            pcb->cwnd = pcb->ssthresh < cap ? pcb->ssthresh : cap;
             pcb->in_recovery = false;
             TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
         } else if (was_recovery) {
@@ -402,9 +422,12 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
                th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCPS_SYN_RECEIVED) {
         /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
         /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
+        unsigned thresh = tcp_dupthresh(pcb);
+
         pcb->dupacks++;
         STAT_INC(tcp, dup_ack);
-        if (pcb->dupacks == 3 && !pcb->in_recovery && seq_gt(th->ack - 1, pcb->recover - 1)) {
+        if (pcb->dupacks == thresh && !pcb->in_recovery &&
+            seq_gt(th->ack - 1, pcb->recover - 1)) {
             uint32_t f = tcp_flight_size(pcb);
 
             STAT_INC(tcp, fast_rexmit);

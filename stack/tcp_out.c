@@ -232,14 +232,19 @@ tcp_output(struct tcp_pcb *pcb)
         pcb->cwnd = tcp_initial_window(pcb);
     for (;;) {
         uint32_t off = pcb->snd_nxt - pcb->snd_una;          /* into the send ring */
-        uint32_t unsent, wnd, usable, n, flight = tcp_flight_size(pcb);
+        uint32_t unsent, wnd, cwnd, usable, n, flight = tcp_flight_size(pcb);
         bool fin, resend = seq_lt(pcb->snd_nxt, pcb->snd_max);
         uint8_t flags = TCP_ACK;
 
         if (pcb->fin_sent && seq_gt(pcb->snd_nxt, pcb->fin_seq))
             break;                        /* everything, FIN included, is out */
         unsent = off < pcb->snd.len ? pcb->snd.len - off : 0;
-        wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
+        cwnd = pcb->cwnd;
+        /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
+         * segment out beyond cwnd, so that a small flight can still make three. */
+        if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < 3 && !resend)
+            cwnd += pcb->dupacks * mss;
+        wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
         usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt : 0;
         n = unsent < usable ? unsent : usable;
         if (n > mss)
