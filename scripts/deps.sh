@@ -8,6 +8,7 @@ set -euo pipefail
 PKGS=(
   build-essential
   clang
+  libclang-rt-dev
   llvm
   pkg-config
   check

@@ -52,7 +52,7 @@
     X(ipv4,  bad_hlen,       "header length below 5 words or beyond data", "RFC 791 3.1") \
     X(ipv4,  bad_len,        "total length shorter than header or frame",  "RFC 1122 3.2.1.2") \
     X(ipv4,  bad_checksum,   "bad header checksum",                        "RFC 1122 3.2.1.2") \
-    X(ipv4,  bad_src,        "source is broadcast, multicast or class E",  "RFC 1122 3.2.1.3") \
+    X(ipv4,  bad_src,        "source is broadcast, multicast, class E, 0/8", "RFC 1122 3.2.1.3") \
     X(ipv4,  own_src,        "our own address as source from the wire",    "") \
     X(ipv4,  martian_lo,     "127/8 address arrived from the wire",        "RFC 1122 3.2.1.3") \
     X(ipv4,  l2_bcast,       "unicast datagram in a link-layer broadcast", "RFC 1122 3.3.6") \
