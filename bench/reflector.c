@@ -1,8 +1,10 @@
 /*
  * reflector.c - the floor: a do-nothing TAP "stack" for `make bench`.
- * Answers ARP requests for IP with MAC and turns ICMP echo requests around in place (swap MACs
- * and IPs, type 0, RFC 1624 incremental checksum). No validation beyond bounds, no state, one
- * read() and one write() per frame: no tap-based stack can answer pings faster than this.
+ * Answers ARP requests for IP with MAC, turns ICMP echo requests around in place (swap MACs
+ * and IPs, type 0, RFC 1624 incremental checksum) and UDP datagrams to port 7 too (swap MACs,
+ * IPs and ports: the checksum, a sum over both addresses and both ports, does not change).
+ * No validation beyond bounds, no state, one read() and one write() per frame: no tap-based
+ * stack can answer pings or UDP echo requests faster than this.
  * Usage: reflector TAPNAME IP MAC      (the tap must exist, e.g. from scripts/lab.sh up)
  */
 #include <arpa/inet.h>
@@ -63,7 +65,7 @@ main(int argc, char **argv)
         size_t hl;
 
         if (n < 42)
-            continue;                     /* EINTR, or too short for ARP and for IPv4+ICMP */
+            continue;                     /* EINTR, or too short for ARP and for IPv4+ICMP/UDP */
         if (f[12] == 0x08 && f[13] == 0x06 && !memcmp(f + 14, "\0\1\x08\0\6\4\0\1", 8) &&
             !memcmp(f + 38, ip, 4)) {     /* ARP request (Ethernet/IPv4) for our address */
             memcpy(f, f + 6, 6);
@@ -90,6 +92,20 @@ main(int argc, char **argv)
             sum = (sum & 0xffff) + (sum >> 16);
             icmp[2] = (uint8_t)(~sum >> 8);
             icmp[3] = (uint8_t)~sum;
+        } else if (f[12] == 0x08 && f[13] == 0x00 && (ip4[0] >> 4) == 4 &&
+                   (hl = (size_t)(ip4[0] & 15) * 4) >= 20 && (size_t)n >= 14 + hl + 8 &&
+                   ip4[9] == 17 && !memcmp(ip4 + 16, ip, 4) && (ip4[6] & 0x3f) == 0 &&
+                   ip4[7] == 0 && ip4[hl + 2] == 0 && ip4[hl + 3] == 7) {
+            uint8_t *udp = ip4 + hl;      /* UDP to port 7, not a fragment: echo it */
+
+            memcpy(f, f + 6, 6);
+            memcpy(f + 6, mac, 6);
+            memcpy(tmp, ip4 + 12, 4);
+            memcpy(ip4 + 12, ip4 + 16, 4);
+            memcpy(ip4 + 16, tmp, 4);
+            memcpy(tmp, udp, 2);          /* ports: source <-> destination */
+            memcpy(udp, udp + 2, 2);
+            memcpy(udp + 2, tmp, 2);
         } else {
             continue;
         }
