@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define APP_MAX        8        /* apps started at once */
-#define APP_WATCH_MAX  256      /* descriptors watched at once, all apps together */
+#define APP_WATCH_MAX  2048     /* descriptors watched at once, all apps together */
 
 struct app {
     const char *name;

@@ -17,9 +17,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define STREAM_CONN_MAX  64        /* connections open at once, all services */
+#define STREAM_CONN_MAX  1024      /* connections open at once, all services */
 #define STREAM_BUF       65536     /* echo: bytes read and not yet sent back (a ring) */
 #define STREAM_BATCH     8         /* reads or writes per handler call */
 
@@ -31,7 +32,7 @@ struct conn {
     size_t off, len;               /* echo: pending bytes, len of them from buf[off] (a ring) */
     bool eof;                      /* the peer sent FIN */
     unsigned line;                 /* chargen: where the pattern is */
-    char buf[STREAM_BUF];
+    char *buf;                     /* STREAM_BUF bytes, taken at accept, given back at close */
 };
 
 unsigned short tcp_echo_port = 7, tcp_discard_port = 9, tcp_chargen_port = 19;
@@ -68,6 +69,8 @@ conn_close(struct conn *c)
     app_unwatch(c->fd);
     ts_close(c->fd);
     c->fd = -1;
+    free(c->buf);
+    c->buf = NULL;
 }
 
 static int
@@ -84,7 +87,7 @@ stream_listen(enum service svc, unsigned short port)
     me.sin_port = htons(port);
     me.sin_addr.s_addr = htonl(INADDR_ANY);       /* every address of the host */
     ts_setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (ts_bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 || ts_listen(fd, 32) < 0) {
+    if (ts_bind(fd, (struct sockaddr *)&me, sizeof(me)) < 0 || ts_listen(fd, 128) < 0) {
         int e = errno;
 
         ts_close(fd);
@@ -108,6 +111,12 @@ stream_accept(enum service svc, int lfd)
         fd = ts_accept(lfd, NULL, NULL);
         if (fd < 0)
             return;                                /* EAGAIN: none left */
+        /* One buffer per connection, for its lifetime: memory follows the connections. */
+        c->buf = malloc(STREAM_BUF);
+        if (c->buf == NULL) {
+            ts_close(fd);
+            return;
+        }
         c->fd = fd;
         c->svc = svc;
         c->off = c->len = 0;
@@ -132,9 +141,9 @@ echo_conn(struct conn *c)
     for (int n = 0; n < STREAM_BATCH; n++) {
         bool progress = false;
 
-        if (!c->eof && c->len < sizeof(c->buf)) {
-            size_t tail = (c->off + c->len) % sizeof(c->buf);
-            size_t room = tail >= c->off || c->len == 0 ? sizeof(c->buf) - tail : c->off - tail;
+        if (!c->eof && c->len < STREAM_BUF) {
+            size_t tail = (c->off + c->len) % STREAM_BUF;
+            size_t room = tail >= c->off || c->len == 0 ? STREAM_BUF - tail : c->off - tail;
             ssize_t r = ts_recv(c->fd, c->buf + tail, room, 0);
 
             if (r == 0)
@@ -148,7 +157,7 @@ echo_conn(struct conn *c)
             }
         }
         if (c->len > 0) {
-            size_t chunk = c->off + c->len <= sizeof(c->buf) ? c->len : sizeof(c->buf) - c->off;
+            size_t chunk = c->off + c->len <= STREAM_BUF ? c->len : STREAM_BUF - c->off;
             ssize_t w = ts_send(c->fd, c->buf + c->off, chunk, MSG_NOSIGNAL);
 
             if (w < 0 && errno != EAGAIN) {
@@ -156,7 +165,7 @@ echo_conn(struct conn *c)
                 return;
             }
             if (w > 0) {
-                c->off = (c->off + (size_t)w) % sizeof(c->buf);
+                c->off = (c->off + (size_t)w) % STREAM_BUF;
                 c->len -= (size_t)w;
                 progress = true;
             }
@@ -170,14 +179,14 @@ echo_conn(struct conn *c)
     }
     /* Wait for what can move next: room to send, data to read (unless the ring is full). */
     app_set_events(c->fd, (short)((c->len > 0 ? POLLOUT : 0) |
-                                  (!c->eof && c->len < sizeof(c->buf) ? POLLIN : 0)));
+                                  (!c->eof && c->len < STREAM_BUF ? POLLIN : 0)));
 }
 
 static void
 discard_conn(struct conn *c)
 {
     for (int n = 0; n < STREAM_BATCH; n++) {
-        ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+        ssize_t r = ts_recv(c->fd, c->buf, STREAM_BUF, 0);
 
         if (r == 0 || (r < 0 && errno != EAGAIN)) {
             conn_close(c);                         /* FIN or error: done */
@@ -194,7 +203,7 @@ chargen_fill(struct conn *c)
 {
     size_t n = 0;
 
-    while (n + 74 <= sizeof(c->buf)) {
+    while (n + 74 <= STREAM_BUF) {
         for (int i = 0; i < 72; i++)
             c->buf[n++] = (char)(' ' + 1 + (c->line + (unsigned)i) % 94);
         c->buf[n++] = '\r';
@@ -208,7 +217,7 @@ static void
 chargen_conn(struct conn *c, short revents)
 {
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
-        ssize_t r = ts_recv(c->fd, c->buf, sizeof(c->buf), 0);
+        ssize_t r = ts_recv(c->fd, c->buf, STREAM_BUF, 0);
 
         if (r == 0 || (r < 0 && errno != EAGAIN)) {
             conn_close(c);                         /* the reader went away */

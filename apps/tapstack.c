@@ -66,6 +66,7 @@ struct options {
     bool connect;             /* --connect A.B.C.D:PORT */
     unsigned msl_ms;          /* --msl MS: TIME-WAIT is twice this */
     unsigned tcp_pcbs;        /* --tcp-pcbs N: TCP control blocks (connections + TIME-WAIT) */
+    unsigned rto_min_ms;      /* --rto-min MS: RFC 6298 2.4 says 1000; Linux uses 200 */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -106,6 +107,8 @@ usage(FILE *f)
         "  --seed N          seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
         "                    1 with --replay)\n"
         "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
+        "  --rto-min MS      smallest retransmission timeout (default 1000, RFC 6298 2.4;\n"
+        "                    Linux uses 200), 10..60000\n"
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
         "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
         "                    touched only as data passes)\n"
@@ -218,6 +221,7 @@ parse_options(int argc, char **argv, struct options *o)
         { "send",  required_argument, NULL, 'X' },
         { "msl",   required_argument, NULL, 'M' },
         { "tcp-pcbs", required_argument, NULL, 'B' },
+        { "rto-min", required_argument, NULL, 'o' },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
@@ -235,6 +239,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->drain_s = 5;
     o->msl_ms = 30000;
     o->tcp_pcbs = 1024;
+    o->rto_min_ms = 1000;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -352,6 +357,13 @@ parse_options(int argc, char **argv, struct options *o)
             if (errno || *end != '\0' || end == optarg || n < 1 || n > 600000)
                 die_usage("bad --msl '%s': expected milliseconds from 1 to 600000", optarg);
             o->msl_ms = (unsigned)n;
+            break;
+        case 'o':
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 10 || n > 60000)
+                die_usage("bad --rto-min '%s': expected milliseconds from 10 to 60000", optarg);
+            o->rto_min_ms = (unsigned)n;
             break;
         case 'B':
             errno = 0;
@@ -611,6 +623,9 @@ main(int argc, char **argv)
     cfg.sock.max_sockets = o.sockets;
     cfg.tcp.msl_us = (uint64_t)o.msl_ms * US_PER_MS;
     cfg.tcp.max_pcbs = o.tcp_pcbs;
+    cfg.tcp.rto_min_us = o.rto_min_ms * (uint32_t)US_PER_MS;
+    if (cfg.tcp.rto_init_us < cfg.tcp.rto_min_us)
+        cfg.tcp.rto_init_us = cfg.tcp.rto_min_us;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */
     cfg.virtual_clock = o.replay != NULL;
     cfg.seed = o.seed_given ? o.seed : o.replay ? 1 : 0;

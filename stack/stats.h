@@ -113,6 +113,7 @@
     X(tcp,   rst_listen,     "RST to a listener: ignored",                 "RFC 9293 3.10.7.2") \
     X(tcp,   ack_listen,     "ACK to a listener: RST sent",                "RFC 9293 3.10.7.2") \
     X(tcp,   no_syn_listen,  "neither SYN nor RST/ACK to a listener",      "RFC 9293 3.10.7.2") \
+    X(tcp,   syn_evicted,    "oldest half-open connection dropped for a new SYN", "") \
     X(tcp,   backlog_full,   "SYN dropped: SYN queue and backlog full",    "RFC 9293 3.10.7.2") \
     X(tcp,   no_pcb,         "no free control block",                      "") \
     X(tcp,   tw_recycled,    "TIME-WAIT cut short: its block was needed",  "RFC 9293 3.4.2") \

@@ -25,6 +25,7 @@ static struct tcp_config cfg;
 static struct tcp_pcb *pcbs;
 static uint8_t *ring_mem;
 static uint16_t next_port;
+static uint64_t next_born;
 
 #define EPHEMERAL_LO 49152u
 #define EPHEMERAL_HI 65535u
@@ -148,6 +149,7 @@ tcp_free_slot(void)
         pcb->rcv = (struct tcp_ring){ mem + cfg.sndbuf, cfg.rcvbuf, 0, 0 };
         pcb->snd_mss = TCP_DEFAULT_MSS;
         pcb->rto_us = cfg.rto_init_us;
+        pcb->born = ++next_born;
         tcp_timers_init(pcb);
         return pcb;
     }
@@ -404,6 +406,28 @@ tcp_lookup(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
             return pcb;
     }
     return spec ? spec : wild;
+}
+
+/* Free the listener's oldest half-open (SYN-RECEIVED) child; false if it has none. */
+bool
+tcp_evict_embryo(struct tcp_pcb *l)
+{
+    struct tcp_pcb *oldest = NULL;
+
+    if (l->n_syn_rcvd == 0)
+        return false;
+    for (unsigned i = 0; i < cfg.max_pcbs; i++) {
+        struct tcp_pcb *c = &pcbs[i];
+
+        if (c->in_use && c->parent == l && c->state == TCPS_SYN_RECEIVED &&
+            (oldest == NULL || c->born < oldest->born))
+            oldest = c;
+    }
+    if (oldest == NULL)
+        return false;
+    STAT_INC(tcp, syn_evicted);
+    tcp_pcb_free(oldest);
+    return true;
 }
 
 /* Socket-facing calls ----------------------------------------------------- */

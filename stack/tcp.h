@@ -133,6 +133,7 @@ struct tcp_pcb {
     unsigned backlog, n_syn_rcvd, n_accept;
 
     bool orphan;              /* the socket was closed; TCP frees the pcb when done */
+    uint64_t born;            /* allocation order: the oldest half-open one is evicted first */
     bool in_use;
 };
 
@@ -193,6 +194,7 @@ const struct tcp_config *tcp_config_get(void);
 /* Internal between tcp_*.c ------------------------------------------------ */
 struct tcp_pcb *tcp_pcb_alloc(void);
 struct tcp_pcb *tcp_lookup(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
+bool tcp_evict_embryo(struct tcp_pcb *listener);
 void tcp_pcb_free(struct tcp_pcb *pcb);
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s);
 uint32_t tcp_isn(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);

@@ -171,8 +171,10 @@ tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
     }
     if (!(th->flags & TCP_SYN))
         DROP(p, tcp, no_syn_listen);
-    /* A bounded SYN queue and accept backlog: a flood fills them and is counted. */
-    if (l->n_syn_rcvd + l->n_accept >= l->backlog)
+    /* A bounded SYN queue and accept backlog: a flood fills them and is counted. When the
+     * SYN queue holds half-open connections, the oldest gives way (as a SYN flood's
+     * embryos never complete, a real client's handshake still fits in between). */
+    if (l->n_syn_rcvd + l->n_accept >= l->backlog && !tcp_evict_embryo(l))
         DROP(p, tcp, backlog_full);
     c = tcp_pcb_alloc();
     if (c == NULL)

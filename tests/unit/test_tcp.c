@@ -636,24 +636,37 @@ START_TEST(test_tcp_simultaneous_open)
 }
 END_TEST
 
-/* A SYN flood fills the backlog: counted, no answer, no control block taken. */
+/* A SYN flood cannot grow the SYN queue past the backlog: each new SYN pushes out the
+ * oldest half-open connection. A full accept queue refuses SYNs outright (counted). */
 START_TEST(test_tcp_backlog_bounds_syn_flood)
 {
     struct tcp_pcb *l = listener();
     struct seg s;
+    uint32_t iss[4];
 
     ut_learn(UT_IP_GW, ut_mac_gw);
     for (uint16_t i = 0; i < 10; i++)
         peer_send_opts((uint16_t)(30000 + i), OUR_PORT, 1000u * i, 0, TCP_SYN, 1000, NULL, 0,
                        NULL, 0);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 10; i++) {
         pop_seg(&s);
         ck_assert_uint_eq(s.flags, TCP_SYN | TCP_ACK);
+        if (i >= 6)
+            iss[i - 6] = s.seq;
     }
     no_more_frames();
-    ck_assert_uint_eq(STAT_GET(tcp, backlog_full), 6);
-    ck_assert_uint_eq(tcp_count(TCPS_SYN_RECEIVED), 4);
-    tcp_close(l);
+    ck_assert_uint_eq(tcp_count(TCPS_SYN_RECEIVED), 4);    /* never more than the backlog */
+    ck_assert_uint_eq(STAT_GET(tcp, syn_evicted), 6);
+    /* The four youngest complete their handshakes and fill the accept queue ... */
+    for (uint16_t i = 0; i < 4; i++)
+        peer_send_opts((uint16_t)(30006 + i), OUR_PORT, 1000u * (6 + i) + 1, iss[i] + 1, TCP_ACK,
+                       1000, NULL, 0, NULL, 0);
+    ck_assert_uint_eq(tcp_count(TCPS_ESTABLISHED), 4);
+    /* ... and then, with nothing half-open to push out, a SYN is refused. */
+    peer_send_opts(31000, OUR_PORT, 5, 0, TCP_SYN, 1000, NULL, 0, NULL, 0);
+    no_more_frames();
+    ck_assert_uint_eq(STAT_GET(tcp, backlog_full), 1);
+    tcp_close(l);                                         /* resets the unaccepted four */
     ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);
     while (seg_waiting())
         pop_seg(&s);
