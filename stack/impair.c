@@ -203,7 +203,10 @@ impair_hold(struct impair_dir *d, struct pkb *p, uint64_t when)
     unsigned i;
 
     if (d->n == IMPAIR_HOLD_MAX) {
-        stats_drop_out(p, ST_impair_hold_full);
+        if (d->out)
+            stats_drop_out(p, ST_impair_hold_full);
+        else
+            stats_drop(p, ST_impair_hold_full);
         return;
     }
     for (i = d->n; i > 0 && d->when[i - 1] > when; i--) {

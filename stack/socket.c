@@ -5,11 +5,11 @@
  *
  * Each call first checks what every socket type shares (descriptor, flags,
  * address family and length), then goes through the socket's ops table.
- * SOCK_DGRAM has udp_sock_ops (below, over udp.c); SOCK_STREAM gets
- * tcp_sock_ops with the TCP issue: a new union member in struct ts_sock, a
- * new case in ts_socket, and listen/accept/shutdown, today NULL (EOPNOTSUPP).
+ * SOCK_DGRAM has udp_sock_ops (over udp.c), SOCK_STREAM tcp_sock_ops (over
+ * tcp.c, whose control blocks outlive the descriptor through FIN and
+ * TIME-WAIT); listen/accept/shutdown are NULL for UDP (EOPNOTSUPP).
  * This is the one place where enum ts_err codes become errno values.
- * Called by apps; calls udp.c, stack_poll and the clock.
+ * Called by apps; calls udp.c, tcp.c, stack_poll and the clock.
  */
 #define _GNU_SOURCE                       /* strerrorname_np for the trace */
 #include "socket.h"
@@ -55,7 +55,7 @@ struct sock_ops {
      * -errno. NULL: the protocol has none (ENOPROTOOPT). */
     int (*setopt)(struct ts_sock *s, int level, int name, int value);
     void (*close)(struct ts_sock *s);
-    /* SOCK_STREAM only (the TCP issue): NULL means EOPNOTSUPP. */
+    /* SOCK_STREAM only: NULL means EOPNOTSUPP. */
     int (*listen)(struct ts_sock *s, int backlog);
     int (*accept)(struct ts_sock *s, uint32_t *addr, uint16_t *port);
     int (*shutdown)(struct ts_sock *s, int how);
@@ -64,7 +64,7 @@ struct sock_ops {
 struct ts_sock {
     bool in_use;
     int fd;
-    int type;                             /* SOCK_DGRAM */
+    int type;                             /* SOCK_DGRAM or SOCK_STREAM */
     const struct sock_ops *ops;
     bool reuseaddr;                       /* SO_REUSEADDR */
     bool broadcast;                       /* SO_BROADCAST */
@@ -369,7 +369,7 @@ tcp_sock_open(struct ts_sock *s)
 static void
 tcp_sock_set_options(struct ts_sock *s)
 {
-    /* LIMIT: SO_RCVBUF is kept for getsockopt; TCP's rings have the size of --tcp-buf. */
+    /* LIMIT: SO_RCVBUF is kept for getsockopt; TCP's rings have stack_config.tcp's size. */
     if (s->pcb.tcp->keepalive != s->keepalive)
         tcp_set_keepalive(s->pcb.tcp, s->keepalive);
 }
@@ -624,7 +624,7 @@ ts_socket(int domain, int type, int protocol)
         return sock_fail(-1, "socket", ENETDOWN);   /* stack_init has not run */
     if (domain != AF_INET)
         return sock_fail(-1, "socket", EAFNOSUPPORT);
-    /* The switch point per type: SOCK_STREAM gets its ops with the TCP issue. */
+    /* The switch point per type: each gets its ops table. */
     switch (base) {
     case SOCK_DGRAM:
         if (protocol != 0 && protocol != IPPROTO_UDP)

@@ -230,8 +230,12 @@ tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s)
     if (pcb->state == TCPS_SYN_RECEIVED && pcb->parent && pcb->parent->n_syn_rcvd > 0)
         pcb->parent->n_syn_rcvd--;
     pcb->state = s;
-    if (s == TCPS_ESTABLISHED)
+    if (s == TCPS_ESTABLISHED) {
         pcb->synchronized = true;
+        /* RFC 6298 5.7: a SYN that timed out means RTO starts data at 3 s at least. */
+        if (pcb->syn_timed_out && pcb->rto_us < 3 * US_PER_SEC)
+            pcb->rto_us = 3 * US_PER_SEC;
+    }
 }
 
 /* Rings ------------------------------------------------------------------- */

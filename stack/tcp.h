@@ -96,7 +96,7 @@ struct tcp_pcb {
     uint64_t last_send;       /* for restarting cwnd after idle (RFC 5681 4.1) */
 
     /* acknowledgement and sending policy */
-    unsigned ack_pending;     /* full-sized segments received since our last ACK */
+    unsigned ack_pending;     /* data segments received since our last ACK */
     struct timer delack;      /* delayed ACK (RFC 5681 4.2, RFC 1122 4.2.3.2) */
     bool nodelay;             /* TCP_NODELAY: Nagle off (RFC 1122 4.2.3.4) */
     bool keepalive;           /* SO_KEEPALIVE (RFC 1122 4.2.3.6) */
@@ -114,6 +114,7 @@ struct tcp_pcb {
     bool fin_sent;            /* our FIN has a sequence number (snd_nxt counted it) */
     bool fin_rcvd;            /* peer's FIN processed: reads return 0 when drained */
     bool synchronized;        /* reached ESTABLISHED once (reads after it see end of stream) */
+    bool syn_timed_out;       /* our SYN or SYN-ACK was retransmitted (RFC 6298 5.7) */
     int error;                /* pending TS_E* for the socket, 0 if none */
 
     /* RFC 6298 retransmission */

@@ -122,9 +122,9 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
 
 /*
  * An ICMP error quoting one of our segments (RFC 1122 4.2.3.9, RFC 5927).
- * Net, host and source-route unreachables are soft: never abort, remember
- * the error for the timeout report. Protocol and port unreachable abort a
- * connection that is still opening (SYN-SENT): "connection refused".
+ * Net, host and source-route unreachables are soft: never abort (they are
+ * counted, not stored). Protocol and port unreachable abort a connection
+ * that is still opening (SYN-SENT): "connection refused".
  * The quoted sequence number must lie in [SND.UNA, SND.NXT] (RFC 5927 4.1).
  */
 void
@@ -439,8 +439,8 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
             pcb->rtt_timing = false;
             tcp_retransmit_first(pcb);
             pcb->cwnd = pcb->ssthresh + 3 * mss;
-            TRACE_EV("tcp", "port %u: 3 duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
-                     pcb->local_port, pcb->cwnd, pcb->ssthresh);
+            TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
+                     pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
         } else if (pcb->in_recovery) {
             pcb->cwnd += mss;                 /* step 5 (RFC 6582 3.2): inflate */
         }
@@ -618,6 +618,15 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     }
 
     /* sixth: URG is ignored (RFC 9293 3.8.5 allows it; we never deliver urgent data). */
+
+    /* Data for a socket already closed: nobody will read it (RFC 1122 4.2.2.13, as Linux). */
+    if (dlen > 0 && pcb->orphan &&
+        (pcb->state == TCPS_FIN_WAIT_1 || pcb->state == TCPS_FIN_WAIT_2)) {
+        pkb_free(p);
+        STAT_INC(tcp, rst_unread);
+        tcp_abort(pcb);
+        return;
+    }
 
     /* seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only. */
     if (dlen > 0 && (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||

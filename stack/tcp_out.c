@@ -5,8 +5,9 @@
  * in segments of at most the peer's MSS, and the FIN once all data is out.
  * Also the self-generated segments: SYN / SYN-ACK with the MSS option,
  * bare ACKs, RSTs for aborts and for segments to nowhere (3.10.7.1).
- * Calls ipv4_output. Flow and congestion control (Nagle, delayed ACK, cwnd)
- * are the next layer of work: LIMIT: segments go out as soon as the window allows.
+ * How much may go: the peer's window and cwnd (RFC 5681), Nagle and sender
+ * SWS avoidance (RFC 1122 4.2.3.4), Limited Transmit (RFC 3042); ACKs may
+ * wait for the delayed-ACK timer (tcp_ack_schedule). Calls ipv4_output.
  */
 #include "tcp.h"
 #include "ipv4.h"

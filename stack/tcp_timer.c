@@ -138,6 +138,8 @@ tcp_rexmit_fire(void *arg)
     pcb->rtt_timing = false;              /* Karn: do not time a retransmitted segment */
     if (persist)
         STAT_INC(tcp, window_probe);
+    if (syn)
+        pcb->syn_timed_out = true;
     if (syn || persist) {
         TRACE_EV("tcp", "port %u: %s, try %u", pcb->local_port,
                  persist ? "zero window: probe" : "SYN not answered: again", pcb->retries);

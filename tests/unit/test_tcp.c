@@ -991,6 +991,55 @@ START_TEST(test_tcp_time_wait_recycled_when_full)
 }
 END_TEST
 
+/* RFC 6298 3 (Karn): no RTT sample from a retransmitted segment; the backed-off RTO
+ * stays until a segment sent once is acknowledged. */
+START_TEST(test_tcp_karn_no_sample_from_retransmission)
+{
+    uint32_t iss;
+    struct tcp_pcb *c = open_passive(100, &iss);
+    struct seg s;
+
+    ck_assert_int_eq(tcp_send(c, "x", 1), 1);
+    pop_seg(&s);
+    clock_advance(1000000);
+    pop_seg(&s);                                   /* the retransmission */
+    clock_advance(5000);
+    peer_send(101, iss + 2, TCP_ACK, 65535, NULL, 0);
+    ck_assert(!c->rtt_valid);                      /* ambiguous: not measured */
+    ck_assert_uint_eq(c->rto_us, 2000000);         /* still backed off */
+    ck_assert_int_eq(tcp_send(c, "y", 1), 1);
+    pop_seg(&s);
+    clock_advance(30000);
+    peer_send(101, iss + 3, TCP_ACK, 65535, NULL, 0);
+    ck_assert(c->rtt_valid);
+    ck_assert_uint_eq(c->srtt_us, 30000);
+    ck_assert_uint_eq(c->rto_us, 1000000);         /* a fresh sample: back to the floor */
+    tcp_abort(c);
+}
+END_TEST
+
+/* RFC 6298 5.7: after the SYN timed out, data starts with RTO = 3 s. */
+START_TEST(test_tcp_rto_3s_after_syn_timeout)
+{
+    struct tcp_pcb *c = tcp_new();
+    struct seg s;
+
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    tcp_connect(c, UT_IP_GW, 8000);
+    pop_seg(&s);
+    clock_advance(1000000);
+    pop_seg(&s);                                   /* the SYN again */
+    ck_assert_uint_eq(s.flags, TCP_SYN);
+    peer_send_opts(8000, c->local_port, 9000, s.seq + 1, TCP_SYN | TCP_ACK, 65535, NULL, 0,
+                   NULL, 0);
+    ck_assert_int_eq(c->state, TCPS_ESTABLISHED);
+    ck_assert_uint_ge(c->rto_us, 3000000);
+    tcp_abort(c);
+    while (seg_waiting())
+        pop_seg(&s);
+}
+END_TEST
+
 /* The socket API over TCP on 127.0.0.1 ------------------------------------ */
 
 static struct sockaddr_in
@@ -1147,6 +1196,8 @@ tcp_suite(void)
     tcase_add_test(tc, test_tcp_receiver_sws_avoidance);
     tcase_add_test(tc, test_tcp_keepalive_probes_and_timeout);
     tcase_add_test(tc, test_tcp_icmp_port_unreachable);
+    tcase_add_test(tc, test_tcp_karn_no_sample_from_retransmission);
+    tcase_add_test(tc, test_tcp_rto_3s_after_syn_timeout);
     tcase_add_test(tc, test_tcp_time_wait_recycled_when_full);
     suite_add_tcase(s, tc);
     tc = ut_tcase("tcp-socket");
