@@ -128,6 +128,7 @@
     X(tcp,   rst_in_window,  "RST in window but not at RCV.NXT: challenge ACK", "RFC 5961 3.2") \
     X(tcp,   syn_in_window,  "SYN on a synchronized connection: challenge ACK", "RFC 5961 4.2") \
     X(tcp,   challenge_ack,  "challenge ACKs sent",                        "RFC 5961") \
+    X(tcp,   challenge_ack_limited, "challenge ACK not sent: over 100 a second", "RFC 5961 7") \
     X(tcp,   no_ack,         "segment without ACK on a synchronized connection", "RFC 9293 3.10.7.4") \
     X(tcp,   refused,        "connection refused (RST to our SYN)",        "RFC 9293 3.10.7.3") \
     X(tcp,   rst_in,         "connections reset by the peer",              "RFC 9293 3.10.7.4") \

@@ -487,6 +487,33 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
     }
 }
 
+/*
+ * RFC 5961 3.2/4.2: answer a suspicious RST or SYN with an ACK, but no more
+ * than CHALLENGE_ACK_LIMIT a second for the whole stack (RFC 5961 7 SHOULD),
+ * so a flood of forged segments cannot make us flood in turn.
+ */
+#define CHALLENGE_ACK_LIMIT 100
+
+static void
+tcp_challenge_ack(struct tcp_pcb *pcb)
+{
+    static uint64_t window_start;
+    static unsigned sent;
+    uint64_t now = clock_now();
+
+    if (now - window_start >= US_PER_SEC) {
+        window_start = now;
+        sent = 0;
+    }
+    if (sent >= CHALLENGE_ACK_LIMIT) {
+        STAT_INC(tcp, challenge_ack_limited);
+        return;
+    }
+    sent++;
+    STAT_INC(tcp, challenge_ack);
+    tcp_send_ack(pcb);
+}
+
 /* RFC 9293 3.10.7.4 first check: is the segment acceptable? */
 static bool
 tcp_seq_acceptable(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uint32_t wnd)
@@ -565,8 +592,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     /* second: RST (RFC 5961 3.2: only an exact match resets; in window gets a challenge). */
     if (th->flags & TCP_RST) {
         if (seq != pcb->rcv_nxt) {
-            STAT_INC(tcp, challenge_ack);
-            tcp_send_ack(pcb);
+            tcp_challenge_ack(pcb);
             DROP(p, tcp, rst_in_window);
         }
         pkb_free(p);
@@ -575,8 +601,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     }
     /* fourth: SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
     if (th->flags & TCP_SYN) {
-        STAT_INC(tcp, challenge_ack);
-        tcp_send_ack(pcb);
+        tcp_challenge_ack(pcb);
         DROP(p, tcp, syn_in_window);
     }
     /* fifth: no ACK, no processing. */

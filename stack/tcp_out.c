@@ -313,8 +313,10 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     if (data > pcb->snd.len)
         data = pcb->snd.len;
     if (data == 0 && pcb->snd.len > 0 && pcb->snd_wnd == 0) {
-        /* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1). */
-        tcp_emit_pcb(pcb, pcb->snd_una, TCP_ACK, 0, 1, 0);
+        /* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1); PSH when
+         * it is the last byte queued (RFC 1122 4.2.2.2). */
+        tcp_emit_pcb(pcb, pcb->snd_una, pcb->snd.len == 1 ? TCP_ACK | TCP_PSH : TCP_ACK, 0, 1,
+                     0);
         if (seq_lt(pcb->snd_nxt, pcb->snd_una + 1))
             pcb->snd_nxt = pcb->snd_una + 1;
         if (seq_lt(pcb->snd_max, pcb->snd_nxt))

@@ -10,19 +10,37 @@ An .assert file states, for each frame the stack must send, the fields that matt
     seed 1                                   # optional: the --seed the vector runs with
     frames 3                                 # exactly 3 frames sent ... why
     frame 2: arp.op=2 arp.pdst=10.0.0.1      # RFC 826: reply to the asker ... why
+    volatile 5 50:52 91:120                  # bytes of frame 5 that vecdiff may not compare ... why
 
 Left of `=` is a field (below); right of it a value: a number (decimal or 0x..), an
-address, `zeros` (every byte zero, any length), `hex:0a0b..`, `ipid(K)` (the IP ID of the
-K-th datagram the stack sends for this seed, tests/replay/tsrand.py), or `in[N].FIELD`
-(the same field of input frame N, 1-based), any bytes value optionally sliced `[a:b]`.
+address, `zeros` (every byte zero, any length), `hex:0a0b..`, `"text with spaces"`,
+`ipid(K)` (the IP ID of the K-th datagram the stack sends for this seed,
+tests/replay/tsrand.py), `isn(LIP:LPORT,RIP:RPORT,SECONDS)` (the ISS the stack's tcp_isn()
+picks for that connection at that virtual time, tsrand.py), `in[N].FIELD` (the same field of
+input frame N, 1-based), or `file:PATH` (the bytes of a file, PATH from the repository's
+root); bytes values may be sliced `[a:b]`, and `isn(..)` and `in[N].FIELD` numbers may be
+followed by `+K` or `-K` (modulo 2^32 for the TCP sequence fields and isn).
 
 Fields: `time` (seconds since the first input frame), `len` (frame bytes), `eth.*`,
-`arp.*`, `ip.*`, `udp.*` (scapy field names: ip.ttl, ip.id, arp.hwsrc, udp.dport ...),
-`icmp.type/code/chksum/id/seq`, and computed ones: `ip.flags` (as a number: DF=2, MF=1),
-`ip.options` (the option bytes), `ip.raw` (the datagram, ip.len bytes), `ip.chksum_ok`,
-`icmp.rest` (the 32 bits after the checksum), `icmp.data` (the bytes after the 8-byte ICMP
-header), `icmp.chksum_ok`, `udp.data`, `udp.chksum_ok`, `pad` (frame bytes after the
-datagram or the 28-byte ARP packet).
+`arp.*`, `ip.*`, `udp.*`, `tcp.*` (scapy field names: ip.ttl, ip.id, arp.hwsrc, udp.dport,
+tcp.seq, tcp.ack, tcp.window, tcp.dataofs, tcp.urgptr ...), `icmp.type/code/chksum/id/seq`,
+and computed ones: `ip.flags` (as a number: DF=2, MF=1), `ip.options` (the option bytes),
+`ip.raw` (the datagram, ip.len bytes), `ip.chksum_ok`, `icmp.rest` (the 32 bits after the
+checksum), `icmp.data` (the bytes after the 8-byte ICMP header), `icmp.chksum_ok`,
+`udp.data`, `udp.chksum_ok`, `tcp.flags` (letters in the order FSRPAUEC, e.g. `SA`, `FA`,
+`PA`, `R`), `tcp.options` (the option bytes), `tcp.data` (the segment's data, by the IP total
+length), `tcp.len` (its length), `tcp.chksum_ok`, `pad` (frame bytes after the datagram or
+the 28-byte ARP packet), and the HTTP response head at the start of a segment's data:
+`http.version`, `http.status`, `http.reason`, `http.header.NAME` (the field value, a number
+if it is all digits; names are case-insensitive) and `http.body` (the bytes after the head,
+in this segment).
+Text values compare case-insensitively.
+
+`volatile K a:b ...` names byte ranges of expected frame K (offsets from the frame start)
+that the stack cannot reproduce: run.sh's byte comparison (verify.py) copies the expected
+bytes there before comparing. The `frame K:` assertions still see every real byte, so
+they should check what can be checked in that frame (a checksum that verifies, the fields
+around the volatile bytes).
 
 Exit 0 when every line holds; otherwise prints each failing check with its reason, exit 1.
 """
@@ -36,9 +54,11 @@ import pcapio  # noqa: E402
 import tsrand  # noqa: E402
 
 from scapy.layers.l2 import Ether, ARP  # noqa: E402
-from scapy.layers.inet import IP, ICMP, UDP  # noqa: E402
+from scapy.layers.inet import IP, ICMP, UDP, TCP  # noqa: E402
 
-LAYERS = {"eth": Ether, "arp": ARP, "ip": IP, "icmp": ICMP, "udp": UDP}
+LAYERS = {"eth": Ether, "arp": ARP, "ip": IP, "icmp": ICMP, "udp": UDP, "tcp": TCP}
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TCP_FLAG_LETTERS = "FSRPAUEC"          # bit 0 (FIN) .. bit 7 (CWR), scapy's order
 
 
 class AssertError(Exception):
@@ -82,6 +102,50 @@ def _udp_csum_ok(frame):
     return int(inet_csum(pseudo + pl) == 0)
 
 
+def _tcp_parts(frame):
+    """(TCP header, TCP data) of an IPv4/TCP frame, by data offset and IP total length."""
+    hdr, dgram, pl = _ip_parts(frame)
+    if hdr[9] != 6:
+        raise AssertError("not a TCP segment (IP protocol %d)" % hdr[9])
+    if len(pl) < 20:
+        raise AssertError("TCP segment of %d bytes, shorter than its header" % len(pl))
+    off = (pl[12] >> 4) * 4
+    if off < 20 or off > len(pl):
+        raise AssertError("TCP data offset %d does not fit the segment" % off)
+    return pl[:off], pl[off:]
+
+
+def _tcp_csum_ok(frame):
+    hdr, dgram, pl = _ip_parts(frame)
+    pseudo = hdr[12:20] + struct.pack("!BBH", 0, 6, len(pl))
+    return int(inet_csum(pseudo + pl) == 0)
+
+
+def tcp_flags_text(bits):
+    """0x12 -> 'SA' (letters in bit order, FSRPAUEC)."""
+    return "".join(c for i, c in enumerate(TCP_FLAG_LETTERS) if bits & (1 << i))
+
+
+def _http_head(frame):
+    """(version, status, reason, {lower-case name: value}, body) of the HTTP response head
+    at the start of this frame's TCP data."""
+    data = _tcp_parts(frame)[1]
+    end = data.find(b"\r\n\r\n")
+    if not data.startswith(b"HTTP/") or end < 0:
+        raise AssertError("the segment's data does not start with a whole HTTP response head")
+    lines = data[:end].decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise AssertError("bad status line %r" % lines[0])
+    fields = {}
+    for ln in lines[1:]:
+        name, colon, value = ln.partition(":")
+        if not colon:
+            raise AssertError("bad header line %r" % ln)
+        fields[name.strip().lower()] = value.strip(" \t")
+    return parts[0], int(parts[1]), parts[2] if len(parts) > 2 else "", fields, data[end + 4:]
+
+
 def extract(frame, name):
     """The value of field `name` in the frame's bytes: int, str (lower case) or bytes."""
     if name == "len":
@@ -115,6 +179,34 @@ def extract(frame, name):
         if name not in simple:
             raise AssertError("unknown field %s" % name)
         return simple[name]()
+    if name == "tcp.flags":
+        return tcp_flags_text(_tcp_parts(frame)[0][13]).lower()
+    if name == "tcp.options":
+        return _tcp_parts(frame)[0][20:]
+    if name == "tcp.data":
+        return _tcp_parts(frame)[1]
+    if name == "tcp.len":
+        return len(_tcp_parts(frame)[1])
+    if name == "tcp.chksum_ok":
+        _tcp_parts(frame)
+        return _tcp_csum_ok(frame)
+    if name.startswith("http."):
+        version, status, reason, fields, body = _http_head(frame)
+        if name == "http.version":
+            return version.lower()
+        if name == "http.status":
+            return status
+        if name == "http.reason":
+            return reason.lower()
+        if name == "http.body":
+            return body
+        if name.startswith("http.header."):
+            key = name[len("http.header."):].lower()
+            if key not in fields:
+                raise AssertError("the response head has no %s field" % key)
+            val = fields[key]
+            return int(val) if val.isdigit() else val.lower()
+        raise AssertError("unknown field %s" % name)
     if name == "udp.data":
         return _ip_parts(frame)[2][8:]
     if name == "udp.chksum_ok":
@@ -136,9 +228,12 @@ def extract(frame, name):
     return int(v)
 
 
-REF = re.compile(r"^in\[(\d+)\]\.([a-z_.]+)(?:\[(-?\d*):(-?\d*)\])?$")
+REF = re.compile(r"^in\[(\d+)\]\.([a-z_.]+)(?:\[(-?\d*):(-?\d*)\])?([+-]\d+)?$")
 IPID = re.compile(r"^ipid\((\d+)\)$")
-SLICE = re.compile(r"^([a-z_.]+)\[(-?\d*):(-?\d*)\]$")
+ISN = re.compile(r"^isn\(([\d.]+):(\d+),([\d.]+):(\d+),(\d+(?:\.\d{1,6})?)\)([+-]\d+)?$")
+FILE = re.compile(r"^file:([^\[\]]+)(?:\[(-?\d*):(-?\d*)\])?$")
+SLICE = re.compile(r"^([a-z_.-]+)\[(-?\d*):(-?\d*)\]$")
+SEQ_FIELDS = ("tcp.seq", "tcp.ack")
 
 
 def _slice(v, a, b):
@@ -155,10 +250,35 @@ def evaluate(text, ctx):
         if not 1 <= n <= len(ctx["inputs"]):
             raise AssertError("in[%d]: the input has %d frames" % (n, len(ctx["inputs"])))
         v = extract(ctx["inputs"][n - 1].data, m.group(2))
-        return _slice(v, m.group(3), m.group(4)) if m.group(3) is not None or m.group(4) is not None else v
+        if m.group(3) is not None or m.group(4) is not None:
+            v = _slice(v, m.group(3), m.group(4))
+        if m.group(5):
+            if not isinstance(v, int):
+                raise AssertError("only numbers take +K/-K")
+            v += int(m.group(5))
+            if m.group(2) in SEQ_FIELDS:
+                v &= 0xFFFFFFFF                  # sequence space is modulo 2^32 (RFC 9293 3.4)
+        return v
     m = IPID.match(text)
     if m:
         return tsrand.ip_id(ctx["seed"], int(m.group(1)))
+    m = ISN.match(text)
+    if m:
+        isn = tsrand.tcp_isn(ctx["seed"], parse_time_us(m.group(5)), m.group(1), int(m.group(2)),
+                             m.group(3), int(m.group(4)))
+        return (isn + int(m.group(6) or 0)) & 0xFFFFFFFF
+    m = FILE.match(text)
+    if m:
+        try:
+            with open(os.path.join(ROOT, m.group(1)), "rb") as f:
+                v = f.read()
+        except OSError as e:
+            raise AssertError("file:%s: %s" % (m.group(1), e.strerror))
+        if m.group(2) is not None or m.group(3) is not None:
+            v = _slice(v, m.group(2), m.group(3))
+        return v
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].lower()
     if text == "zeros":
         return "zeros"
     if text.startswith("hex:"):
@@ -183,6 +303,9 @@ def show(v):
     return str(v)
 
 
+WORD = re.compile(r'(?:[^\s"]+|"[^"]*")+')
+
+
 def parse_assert_file(path):
     """(seed or None, frames count or None, [(lineno, frame_no, [(field, value)], why)])."""
     seed, count, checks = None, None, []
@@ -192,8 +315,10 @@ def parse_assert_file(path):
             body, why = body.strip(), why.strip()
             if not body:
                 continue
-            words = body.split()
-            if words[0] == "seed" and len(words) == 2:
+            words = WORD.findall(body)
+            if words[0] == "volatile":
+                parse_volatile_line(path, no, words)
+            elif words[0] == "seed" and len(words) == 2:
                 seed = int(words[1], 0)
             elif words[0] == "frames" and len(words) == 2:
                 count = (no, int(words[1]), why)
@@ -208,6 +333,49 @@ def parse_assert_file(path):
             else:
                 raise SystemExit("%s:%d: cannot read %r" % (path, no, body))
     return seed, count, checks
+
+
+def parse_volatile_line(path, no, words):
+    """`volatile K a:b [c:d ...]` -> (K, [(a, b), ...])."""
+    if len(words) < 3 or not words[1].isdigit():
+        raise SystemExit("%s:%d: expected volatile FRAME a:b ..." % (path, no))
+    ranges = []
+    for w in words[2:]:
+        m = re.match(r"^(\d+):(\d+)$", w)
+        if not m or int(m.group(1)) >= int(m.group(2)):
+            raise SystemExit("%s:%d: expected a byte range a:b with a < b, got %r" % (path, no, w))
+        ranges.append((int(m.group(1)), int(m.group(2))))
+    return int(words[1]), ranges
+
+
+def parse_volatile(path):
+    """{frame number: [(a, b), ...]} from the `volatile` lines of an .assert file."""
+    vol = {}
+    with open(path) as f:
+        for no, line in enumerate(f, 1):
+            words = WORD.findall(line.partition("#")[0])
+            if words and words[0] == "volatile":
+                k, ranges = parse_volatile_line(path, no, words)
+                vol.setdefault(k, []).extend(ranges)
+    return vol
+
+
+def mask_volatile(ours, expected, vol):
+    """A copy of the frames `ours` in which the volatile byte ranges of each frame K hold
+    expected frame K's bytes (only where both frames have those bytes), and the list of
+    notes saying what was not compared."""
+    out, notes = list(ours), []
+    for k, ranges in sorted(vol.items()):
+        if not (1 <= k <= len(ours) and k <= len(expected)):
+            continue
+        a_fr, e_fr = bytearray(ours[k - 1].data), expected[k - 1].data
+        for a, b in ranges:
+            if b <= len(a_fr) and b <= len(e_fr):
+                a_fr[a:b] = e_fr[a:b]
+        out[k - 1] = pcapio.Frame(ours[k - 1].t_us, bytes(a_fr), ours[k - 1].wire_len)
+        notes.append("frame %d: bytes %s not compared (volatile)"
+                     % (k, ", ".join("%d-%d" % (a, b - 1) for a, b in ranges)))
+    return out, notes
 
 
 def check(assert_path, out_path, in_path, quiet=False):

@@ -6,7 +6,9 @@ this test makes sure both would have said otherwise. It builds a small vector (A
 ping), then compares the expected capture with copies that differ in one way each:
 one byte of the IP ID, the timestamp by 1 us, one frame missing, one frame extra, a non-zero
 padding byte. It also pins tsrand.py to the stack's generator (the first draws for seed 1,
-taken from stack/clock.c once, by hand).
+taken from stack/clock.c once, by hand), its SipHash-2-4 to the reference test vector and its
+tcp_isn() to an ISS the stack once sent; and checks that a TCP segment's fields are read
+right and that a `volatile` range hides exactly its own bytes from the comparison.
 
 Exit 0 when every planted difference is reported (and the unchanged copy is not).
 """
@@ -38,6 +40,17 @@ def main():
     expect(draws == [0x47E4CE4B, 0xABCFA6A8, 0xB9D10D8F],
            "tsrand: seed 1 draws 47e4ce4b abcfa6a8 b9d10d8f like stack/clock.c rand32")
     expect(tsrand.TsRand(0).rand32() == 0x0D83B3E2, "tsrand: seed 0 uses the fixed state")
+
+    # SipHash-2-4 reference vector (Aumasson, Bernstein: key 00..0f, message 00..0f).
+    k0, k1 = 0x0706050403020100, 0x0F0E0D0C0B0A0908
+    expect(tsrand.siphash24(k0, k1, 0x0706050403020100, 0x0F0E0D0C0B0A0908) ==
+           0x3F2ACC7F57C29BDB, "tsrand: SipHash-2-4 of 00..0f under key 00..0f is the reference "
+           "vector db9bc2577fcc2a3f")
+    # The SYN-ACK the stack sent (./tapstack --replay, seed 1) for a SYN 10.0.0.1:40000 >
+    # 10.0.0.2:7 at virtual time 0.010000: seq 2811713431, taken from its trace once, by hand.
+    expect(tsrand.tcp_isn(1, 10000, "10.0.0.2", 7, "10.0.0.1", 40000) == 2811713431,
+           "tsrand: tcp_isn(seed 1, 0.01 s, 10.0.0.2:7, 10.0.0.1:40000) = 2811713431 like the "
+           "stack's SYN-ACK")
 
     d = tempfile.mkdtemp(prefix="replay-selftest.")
     v = veclib.Vector("selftest", "tools self-test", "none")
@@ -87,6 +100,50 @@ def main():
                                         frames[2]])
     expect(not same and "frame 2 differs" in text, "a non-zero pad byte: vecdiff sees frame 2")
     expect(any("pad is" in m for m in fails), "a non-zero pad byte: check_assert fails pad=zeros")
+
+    # TCP fields, and a volatile range: a vector with one SYN-ACK.
+    t = veclib.Vector("selftcp", "tools self-test, TCP", "none")
+    veclib.hello(t)
+    c = veclib.Conn(t, dport=7, irs=0xFFFFFFFF)
+    c.syn(0.010)
+    c.stack(0.010, "SA", 0, options=veclib.mss_option(1460), why="SYN-ACK")
+    t.volatile(3, [(48, 50)], "the test's own volatile range: the window field")
+    t.write(d)
+    tb = os.path.join(d, "selftcp")
+    texp, tin, tasrt = tb + ".expected.pcap", tb + ".in.pcap", tb + ".assert"
+    tfr = pcapio.read_pcap(texp)
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        fails = check_assert.check(tasrt, texp, tin, quiet=True)
+    syn_ack = tfr[2].data
+    expect(not fails and check_assert.extract(syn_ack, "tcp.flags") == "sa" and
+           check_assert.extract(syn_ack, "tcp.ack") == 0 and
+           check_assert.extract(syn_ack, "tcp.options") == bytes.fromhex("020405b4"),
+           "TCP: flags SA, ACK = 0xffffffff + 1 mod 2^32 = 0, MSS option read from the SYN-ACK")
+    vol = check_assert.parse_volatile(tasrt)
+
+    def masked_same(fr):
+        m, _ = check_assert.mask_volatile(tfr[:2] + [pcapio.Frame(tfr[2].t_us, bytes(fr))], tfr,
+                                          vol)
+        p = os.path.join(d, "masked.pcap")
+        pcapio.write_pcap(p, m)
+        with redirect_stdout(io.StringIO()):
+            return vecdiff.vecdiff(p, texp, tin)[0]
+    f = bytearray(syn_ack)
+    f[48] ^= 0xFF                                  # inside the volatile range (window)
+    expect(vol == {3: [(48, 50)]} and masked_same(f),
+           "volatile: a changed byte inside the range is not compared")
+    f = bytearray(syn_ack)
+    f[50] ^= 0xFF                                  # the byte after it (TCP checksum)
+    expect(not masked_same(f), "volatile: the byte right after the range is still compared")
+    f = bytearray(syn_ack)
+    f[48] ^= 0xFF
+    p = os.path.join(d, "changed.pcap")
+    pcapio.write_pcap(p, tfr[:2] + [pcapio.Frame(tfr[2].t_us, bytes(f))])
+    with redirect_stdout(io.StringIO()):
+        fails = check_assert.check(tasrt, p, tin, quiet=True)
+    expect(any("tcp.window" in m for m in fails) and any("tcp.chksum_ok" in m for m in fails),
+           "volatile: the assertions still see the real bytes (window, checksum)")
 
     for name in os.listdir(d):
         os.unlink(os.path.join(d, name))

@@ -12,7 +12,19 @@ rand_seed(0) uses the fixed state 0x9E3779B97F4A7C15 (a zero state would stay ze
 The replay vectors use it to state, independently of the stack, which IP
 Identification values the stack must put in its datagrams (docs/replay.md).
 
+It also holds the stack's TCP initial sequence number function (stack/tcp.c tcp_isn, RFC 6528
+with SipHash-2-4 as F), so that the TCP vectors can state the stack's sequence numbers:
+
+    ISN = (uint32)(clock_now_us / 4) + (uint32)SipHash-2-4(k0 = secret, k1 = ~secret,
+                                                           m0 = localip << 32 | remoteip,
+                                                           m1 = localport << 16 | remoteport)
+
+clock_now_us is the virtual time of the SYN (microseconds since the first input frame) and
+secret = draw 3 << 32 | draw 4 of rand32() after rand_seed(seed) (see init_draws).
+
     python3 tests/replay/tsrand.py 1 5      # the first 5 IP IDs for seed 1
+    python3 tests/replay/tsrand.py --isn 1 10.0.0.2:7 10.0.0.1:40000 0.010000
+                                            # the ISS of a connection whose SYN came at 0.01 s
 """
 import sys
 
@@ -72,7 +84,78 @@ def ip_id(seed, k):
     return (first_ip_id(seed) + k) & 0xFFFF
 
 
+# TCP ISNs (RFC 6528) ---------------------------------------------------------------------
+
+def _rotl(x, b):
+    return ((x << b) | (x >> (64 - b))) & MASK64
+
+
+def siphash24(k0, k1, m0, m1):
+    """SipHash-2-4 (Aumasson, Bernstein) of the 16-byte message whose two little-endian 64-bit
+    words are m0, m1, with the key k0, k1: stack/tcp.c siphash24(), line for line (two
+    compression rounds per word, then the length word 16 << 56, then four finalization
+    rounds). For key 00..0f and message 00..0f it gives 0x3f2acc7f57c29bdb, the reference
+    implementation's test vector (selftest.py checks that)."""
+    v0 = 0x736F6D6570736575 ^ k0
+    v1 = 0x646F72616E646F6D ^ k1
+    v2 = 0x6C7967656E657261 ^ k0
+    v3 = 0x7465646279746573 ^ k1
+
+    def sipround(v0, v1, v2, v3):
+        v0 = (v0 + v1) & MASK64
+        v1 = _rotl(v1, 13) ^ v0
+        v0 = _rotl(v0, 32)
+        v2 = (v2 + v3) & MASK64
+        v3 = _rotl(v3, 16) ^ v2
+        v0 = (v0 + v3) & MASK64
+        v3 = _rotl(v3, 21) ^ v0
+        v2 = (v2 + v1) & MASK64
+        v1 = _rotl(v1, 17) ^ v2
+        v2 = _rotl(v2, 32)
+        return v0, v1, v2, v3
+
+    for m in (m0 & MASK64, m1 & MASK64, 16 << 56):
+        v3 ^= m
+        v0, v1, v2, v3 = sipround(v0, v1, v2, v3)
+        v0, v1, v2, v3 = sipround(v0, v1, v2, v3)
+        v0 ^= m
+    v2 ^= 0xFF
+    for _ in range(4):
+        v0, v1, v2, v3 = sipround(v0, v1, v2, v3)
+    return v0 ^ v1 ^ v2 ^ v3
+
+
+def ip4(addr):
+    """'10.0.0.2' -> 0x0a000002."""
+    a = [int(x) for x in addr.split(".")]
+    if len(a) != 4 or any(not 0 <= x <= 255 for x in a):
+        raise ValueError("not an IPv4 address: %r" % addr)
+    return (a[0] << 24) | (a[1] << 16) | (a[2] << 8) | a[3]
+
+
+def tcp_isn(seed, t_us, local_ip, local_port, remote_ip, remote_port):
+    """The ISS stack/tcp.c tcp_isn() picks for a connection at virtual time t_us (the SYN's
+    arrival for a passive open), for replay seed `seed` (RFC 6528:
+    ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us timer)."""
+    secret = init_draws(seed)["tcp_isn_secret"]
+    m0 = (ip4(local_ip) << 32) | ip4(remote_ip)
+    m1 = ((local_port & 0xFFFF) << 16) | (remote_port & 0xFFFF)
+    f = siphash24(secret, ~secret & MASK64, m0, m1) & 0xFFFFFFFF
+    return ((t_us // 4) + f) & 0xFFFFFFFF
+
+
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--isn"]:
+        if len(sys.argv) != 6:
+            raise SystemExit("usage: tsrand.py --isn SEED LOCALIP:PORT REMOTEIP:PORT SECONDS")
+        (lip, lp), (rip, rp) = (a.rsplit(":", 1) for a in sys.argv[3:5])
+        t = sys.argv[5]
+        sec, _, frac = t.partition(".")
+        t_us = int(sec) * 10**6 + int((frac or "0").ljust(6, "0")[:6])
+        isn = tcp_isn(int(sys.argv[2], 0), t_us, lip, int(lp), rip, int(rp))
+        print("seed %s: ISS of %s:%s - %s:%s at %d.%06d s: %d (0x%08x)"
+              % (sys.argv[2], lip, lp, rip, rp, t_us // 10**6, t_us % 10**6, isn, isn))
+        sys.exit(0)
     seed = int(sys.argv[1], 0) if len(sys.argv) > 1 else 1
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     r = TsRand(seed)

@@ -18,6 +18,15 @@ A generator describes one vector like this:
     v.write(outdir)
 
 Times are seconds after the first input frame (virtual time 0 = T0 on the capture).
+
+TCP vectors (gen_tcp.py, gen_http.py) use a Conn: one connection between a peer and one of
+the stack's services, whose sequence numbers are written as offsets from the two ISNs:
+
+    c = Conn(v, dport=7, irs=0x10000000)     # the peer 10.0.0.1:40000, its ISN
+    c.open(0.010)                            # SYN, the expected SYN-ACK, the peer's ACK
+    n = c.peer(0.030, "PA", 1, 1, b"hello")  # seq IRS+1, ack ISS+1
+    c.rcv(5)                                 # the stack's RCV.NXT moves on by 5
+    c.stack(0.030, "PA", 1, data=b"hello", data_ref="in[%d].tcp.data" % n, why="...")
 """
 import argparse
 import os
@@ -30,7 +39,7 @@ import tsrand  # noqa: E402
 import check_assert  # noqa: E402
 
 from scapy.layers.l2 import Ether, ARP  # noqa: E402
-from scapy.layers.inet import IP, ICMP, UDP, IPOption_Router_Alert  # noqa: E402,F401 (for gen_*)
+from scapy.layers.inet import IP, ICMP, UDP, TCP, IPOption_Router_Alert  # noqa: E402,F401 (for gen_*)
 from scapy.packet import Raw  # noqa: E402
 
 IPOPT_ROUTER_ALERT = IPOption_Router_Alert()   # RFC 2113: 94 04 00 00
@@ -64,6 +73,18 @@ ARP_PENDING = 4                        # packets held per unresolved address
 ARP_REACHABLE_S = 60                   # cache entry lifetime
 ICMP_RATE = 100                        # errors per second (token bucket refill)
 ICMP_BURST = 50                        # bucket size
+
+# The stack's TCP configuration that the vectors depend on (stack/tcp.c tcp_defaults, tcp.h).
+TCP_RCVBUF = 65535                     # receive buffer per connection: the first window offered
+TCP_MSS = 1460                         # the MSS option it sends on Ethernet: 1500 - 20 - 20
+TCP_DEFAULT_MSS = 536                  # RFC 9293 3.7.1: the peer's MSS when its SYN has none
+TCP_SWS_STEP = min(TCP_RCVBUF // 2, TCP_MSS)   # RFC 1122 4.2.3.3: least move of the right edge
+TCP_RTO_INIT_S = 1.0                   # RFC 6298 2.1 initial RTO (and 2.4: 1 s minimum)
+TCP_DELACK_S = 0.040                   # delayed-ACK timer (RFC 1122 4.2.3.2: < 0.5 s)
+TCP_MSL_S = 30                         # MSL (tapstack --msl default): TIME-WAIT lasts 2 MSL
+DRAIN_S = 5                            # replay runs the clock this long after the last frame
+PEER_PORT = 40000                      # 10.0.0.1's port in the TCP vectors
+PEER_WIN = 64240                       # the window 10.0.0.1 offers (Linux's first window)
 
 
 def us(t):
@@ -225,6 +246,201 @@ def expect_unreach(v, t, req, code, k, to_mac=HOST_MAC, why=""):
              "datagram %d" % (code, k))
 
 
+# TCP (RFC 9293) ----------------------------------------------------------------------------
+
+TCP_FLAG_BITS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20, "E": 0x40,
+                 "C": 0x80}
+
+
+def tcp_flag_bits(flags):
+    """'SA' -> 0x12."""
+    return sum(TCP_FLAG_BITS[c] for c in flags)
+
+
+def tcp_flags_text(bits):
+    """0x12 -> 'SA', in the order check_assert.py shows them (FSRPAUEC)."""
+    return check_assert.tcp_flags_text(bits)
+
+
+def mss_option(mss):
+    """RFC 9293 3.2: kind 2, length 4, the MSS (network order)."""
+    return struct.pack("!BBH", 2, 4, mss)
+
+
+def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, data=b"", options=b"", urg=0):
+    """A TCP header and data, by hand (nothing left to a library's defaults), with the checksum
+    over the pseudo-header, header and data (RFC 9293 3.1). The ACK field is written as given
+    (the stack writes 0 when ACK is off)."""
+    options = bytes(options)
+    if len(options) % 4:
+        options += b"\0" * (4 - len(options) % 4)
+    hdr = struct.pack("!HHIIBBHHH", sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF,
+                      ((20 + len(options)) // 4) << 4, tcp_flag_bits(flags), win, 0, urg) + options
+    seg = bytearray(hdr + bytes(data))
+    pseudo = (bytes(map(int, src.split("."))) + bytes(map(int, dst.split("."))) +
+              struct.pack("!BBH", 0, 6, len(seg)))
+    seg[16:18] = struct.pack("!H", inet_csum(pseudo + bytes(seg)))
+    return bytes(seg)
+
+
+def tcp_in(seq, ack, flags, data=b"", sport=PEER_PORT, dport=7, win=PEER_WIN, options=b"",
+           src=HOST_IP, src_mac=HOST_MAC, ip_id=0x2000):
+    """A segment from a host (10.0.0.1 by default) to the stack, DF set like Linux, padded."""
+    seg = tcp_segment(src, STACK_IP, sport, dport, seq, ack, flags, win, data, options)
+    return ip_frame(seg, 6, src=src, src_mac=src_mac, ip_id=ip_id)
+
+
+def expect_tcp(v, t, k, sport, dport, seq, ack, flags, win, data=b"", options=b"",
+               seq_ref=None, ack_ref=None, data_ref=None, to_mac=HOST_MAC, dst=HOST_IP, why="",
+               extra=""):
+    """A segment the stack sends: from 10.0.0.2:sport to dst:dport, IP ID number k, TTL 64, DF
+    clear, no IP options. seq_ref, ack_ref, data_ref: how the .assert states the values
+    (isn(..)+N, in[N].tcp.seq+N, in[N].tcp.data[a:b], file:..); None writes the number (or
+    hex) itself; ack_ref="" leaves the ACK field out of the .assert (a segment without ACK)."""
+    seg = tcp_segment(STACK_IP, dst, sport, dport, seq, ack, flags, win, data, options)
+    f = pad60(Ether(dst=to_mac, src=STACK_MAC) /
+              IP(src=STACK_IP, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=6) / Raw(seg))
+    fields = ["eth.dst=%s eth.src=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.frag=0 ip.ttl=64 ip.proto=6 "
+              "ip.src=%s ip.dst=%s ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1"
+              % (to_mac, STACK_MAC, STACK_IP, dst, k, 20 + len(seg)),
+              "tcp.sport=%d tcp.dport=%d tcp.seq=%s" % (sport, dport, seq_ref or "%d" % seq)]
+    if ack_ref != "":
+        fields.append("tcp.ack=%s" % (ack_ref or "%d" % ack))
+    fields.append("tcp.flags=%s tcp.window=%d tcp.dataofs=%d" % (flags, win, 5 + len(options) // 4))
+    if options:
+        fields.append("tcp.options=hex:%s" % bytes(options).hex())
+    fields.append("tcp.urgptr=0 tcp.len=%d" % len(data))
+    if data:
+        fields.append("tcp.data=%s" % (data_ref or "hex:" + bytes(data).hex()))
+    if extra:
+        fields.append(extra)
+    fields.append("tcp.chksum_ok=1 pad=zeros")
+    v.expect(t, f, " ".join(fields), why)
+    return len(v.outputs)
+
+
+class Conn:
+    """A TCP connection between the peer (10.0.0.1:sport by default) and the stack's service on
+    dport, for writing a vector. Sequence numbers are offsets: the stack's are ISS + off (ISS:
+    the documented tcp_isn() for the SYN's time, tsrand.py), the peer's IRS + off (IRS: the
+    peer's ISN, chosen by the vector). The .assert states them as isn(...)+off and
+    in[SYN].tcp.seq+off, so every number says where it comes from.
+
+    The stack's receive window is modelled after RFC 9293 3.8.6 and RFC 1122 4.2.3.3 (the
+    receiver's silly window avoidance): the window is the free buffer (TCP_RCVBUF minus the
+    bytes received and not yet read by the service), but the right edge RCV.NXT + RCV.WND
+    that the stack last advertised moves on only when it can move by at least TCP_SWS_STEP =
+    min(buffer / 2, MSS); until then the stack keeps offering the old right edge."""
+
+    def __init__(self, v, dport=7, sport=PEER_PORT, irs=0x10000000, peer=HOST_IP,
+                 peer_mac=HOST_MAC):
+        self.v, self.dport, self.sport, self.irs = v, dport, sport, irs
+        self.peer_ip, self.peer_mac = peer, peer_mac
+        self.iss = None
+        self.syn_t_us = None
+        self.syn_in = None             # input frame number of the peer's SYN
+        self.rcv_nxt = 0               # the stack's RCV.NXT, offset from IRS
+        self.right = None              # the right edge it last advertised, offset from IRS
+        self.unread = 0                # bytes received that the service has not read yet
+        self.snd_max = 0               # the stack's highest SND.NXT so far, offset from ISS
+        self.ip_id = 0x2000            # the peer's IP IDs (any values do)
+
+    # numbers and their .assert forms
+    def seq_ref(self, off):
+        t = self.syn_t_us
+        base = "isn(%s:%d,%s:%d,%d.%06d)" % (STACK_IP, self.dport, self.peer_ip, self.sport,
+                                             t // 10**6, t % 10**6)
+        return base + ("+%d" % off if off else "")
+
+    def ack_ref(self, off):
+        return "in[%d].tcp.seq" % self.syn_in + ("+%d" % off if off else "")
+
+    def window(self):
+        """The window the stack offers now (RFC 9293 3.8.6; RFC 1122 4.2.3.3 SWS)."""
+        free = TCP_RCVBUF - self.unread
+        offered = max(0, self.right - self.rcv_nxt) if self.right is not None else 0
+        if free > offered and free - offered < TCP_SWS_STEP:
+            return offered
+        return free
+
+    def rcv(self, n, unread=0):
+        """The stack's RCV.NXT moves on by n (data in order, or 1 for SYN/FIN); `unread` of the
+        bytes stay in the buffer (the service reads the rest at once)."""
+        self.rcv_nxt += n
+        self.unread = unread
+
+    # the peer's segments
+    def peer(self, t, flags, seq, ack=0, data=b"", win=PEER_WIN, options=b"", note=""):
+        """An input segment; seq and ack are offsets from IRS and ISS."""
+        self.ip_id += 1
+        ackv = (self.iss + ack) & 0xFFFFFFFF if "A" in flags else 0
+        f = tcp_in((self.irs + seq) & 0xFFFFFFFF, ackv, flags, data, self.sport, self.dport, win,
+                   options, src=self.peer_ip, src_mac=self.peer_mac, ip_id=self.ip_id)
+        desc = "%s:%d > %s:%d [%s] seq IRS%+d%s win %d%s%s" % (
+            self.peer_ip, self.sport, STACK_IP, self.dport, flags, seq,
+            " ack ISS%+d" % ack if "A" in flags else "", win,
+            " len %d" % len(data) if data else "", " <mss %d>" % struct.unpack("!H", options[2:4])[0]
+            if options[:2] == b"\x02\x04" else "")
+        return self.v.send(t, f, desc + ("  " + note if note else ""))
+
+    # the stack's segments
+    def stack(self, t, flags, seq=None, data=b"", data_ref=None, win=None, options=b"", why=""):
+        """An expected segment from the stack with SEQ = ISS + seq (default: SND.NXT, the end of
+        what it sent so far) and, if ACK is set, ACK = RCV.NXT and WND = window() (or win);
+        takes the next IP ID."""
+        if seq is None:
+            seq = self.snd_max
+        self.snd_max = max(self.snd_max, seq + len(data) + ("S" in flags) + ("F" in flags))
+        w = self.window() if win is None else win
+        if "A" in flags:
+            self.right = self.rcv_nxt + w
+        ack = (self.irs + self.rcv_nxt) & 0xFFFFFFFF if "A" in flags else 0
+        return expect_tcp(self.v, t, self.v.take_k(), self.dport, self.sport,
+                          (self.iss + seq) & 0xFFFFFFFF, ack, flags, w, data, options,
+                          seq_ref=self.seq_ref(seq),
+                          ack_ref=self.ack_ref(self.rcv_nxt) if "A" in flags else "",
+                          data_ref=data_ref, to_mac=self.peer_mac, dst=self.peer_ip, why=why)
+
+    def syn(self, t, win=PEER_WIN, mss=TCP_MSS, note=""):
+        """The peer's SYN (with an MSS option unless mss is None): fixes the ISS."""
+        self.syn_t_us = us(t)
+        self.iss = tsrand.tcp_isn(self.v.seed or DEFAULT_SEED, self.syn_t_us, STACK_IP,
+                                  self.dport, self.peer_ip, self.sport)
+        self.ip_id += 1
+        opts = mss_option(mss) if mss else b""
+        f = tcp_in(self.irs, 0, "S", b"", self.sport, self.dport, win, opts, src=self.peer_ip,
+                   src_mac=self.peer_mac, ip_id=self.ip_id)
+        self.syn_in = self.v.send(t, f, "%s:%d > %s:%d [S] seq IRS=%d (0x%08x) win %d%s%s" % (
+            self.peer_ip, self.sport, STACK_IP, self.dport, self.irs, self.irs, win,
+            " <mss %d>" % mss if mss else " (no options)", "  " + note if note else ""))
+        self.rcv(1)
+        return self.syn_in
+
+    def open(self, t, ack_t=None, win=PEER_WIN, mss=TCP_MSS):
+        """The three-way handshake (RFC 9293 3.5): the peer's SYN at t, the stack's SYN-ACK at
+        once (LISTEN, RFC 9293 3.10.7.2), the peer's ACK at ack_t (t + 10 ms)."""
+        self.syn(t, win, mss)
+        self.stack(t, "SA", 0, options=mss_option(TCP_MSS),
+                   why="RFC 9293 3.10.7.2 (LISTEN, SYN): <SEQ=ISS><ACK=RCV.NXT=SEG.SEQ+1>"
+                   "<CTL=SYN,ACK>, ISS = the documented tcp_isn() for this 4-tuple at the SYN's "
+                   "time (RFC 6528; docs/replay.md); RFC 9293 3.7.1 / RFC 6691: MSS option "
+                   "%d = MTU 1500 - 40; window %d = the whole receive buffer (RFC 9293 3.8.6); "
+                   "no other options (the stack has no window scaling, timestamps or SACK)"
+                   % (TCP_MSS, TCP_RCVBUF))
+        self.peer(ack_t if ack_t is not None else t + 0.010, "A", 1, 1, win=win,
+                  note="(completes the handshake)")
+
+
+def expect_end_fin(v, c, t, why_extra=""):
+    """The replay ends DRAIN_S after the last frame: tapstack stops its services, which close
+    their sockets; an ESTABLISHED connection with nothing unread sends its FIN then
+    (RFC 9293 3.10.4 CLOSE: FIN after the queued data, ESTABLISHED -> FIN-WAIT-1)."""
+    return c.stack(t, "FA", why="the replay ends %d s after the last frame: the "
+                   "service closes its socket, RFC 9293 3.10.4 CLOSE in ESTABLISHED: "
+                   "<SEQ=SND.NXT><CTL=FIN,ACK> (docs/replay.md: the end of a replay)%s"
+                   % (DRAIN_S, why_extra))
+
+
 # The vector --------------------------------------------------------------------------------
 
 class Vector:
@@ -233,9 +449,22 @@ class Vector:
         self.inputs, self.in_notes = [], []
         self.outputs, self.out_asserts = [], []
         self.count_why = None
+        self.volatiles = []            # (frame number, [(a, b)], why)
+        self.next_k = 0                # IP ID number of the stack's next datagram (take_k)
 
     def ipid(self, k):
         return tsrand.ip_id(DEFAULT_SEED if self.seed is None else self.seed, k)
+
+    def take_k(self):
+        """The IP ID number (0 = the stack's first datagram) for the next expected datagram,
+        counting as the TCP helpers add them."""
+        self.next_k += 1
+        return self.next_k - 1
+
+    def volatile(self, frame_no, ranges, why):
+        """Byte ranges [(a, b)] of expected frame frame_no that the stack cannot reproduce:
+        not compared byte for byte (check the rest with the frame's assertions)."""
+        self.volatiles.append((frame_no, list(ranges), why))
 
     def send(self, t, frame, note):
         """Add an input frame at t seconds; returns its number (1-based) for in[N] references."""
@@ -272,6 +501,8 @@ class Vector:
                                       "no other frame may be sent"))
         for i, (t, fields, why) in enumerate(self.out_asserts, 1):
             L.append("frame %d: time=%d.%06d %s   # %s" % (i, t // 10**6, t % 10**6, fields, why))
+        for k, ranges, why in self.volatiles:
+            L.append("volatile %d %s   # %s" % (k, " ".join("%d:%d" % r for r in ranges), why))
         return "\n".join(L) + "\n"
 
     def readme_line(self):
