@@ -154,7 +154,7 @@ lab-down:
 FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_B        := build/fuzz
-FUZZ_TARGETS  := fuzz_frames fuzz_parsers
+FUZZ_TARGETS  := fuzz_frames fuzz_parsers fuzz_http
 FUZZ_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all
 # Sockets, UDP, TCP are fuzzed once their .c files are part of the stack (not merely once
@@ -182,6 +182,11 @@ $(FUZZ_B)/%.o: %.c
 
 $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(PCAP_LIBS)
+
+# The HTTP request parser is a pure function set: its fuzzer links it alone (as the unit tests).
+.SECONDARY: $(FUZZ_B)/apps/http_parse.o
+$(FUZZ_B)/fuzz_http: $(FUZZ_B)/tests/fuzz/fuzz_http.o $(FUZZ_B)/apps/http_parse.o
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
 
 # Replay vectors (pcap/README.md, docs/replay.md). replay-check: every pcap/NAME.in.pcap
 # through ./tapstack --replay, compared with NAME.expected.pcap and NAME.assert.

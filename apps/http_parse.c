@@ -406,6 +406,10 @@ http_parse_request(const char *buf, size_t len, struct http_req *req)
     while (pos < len && (buf[pos] == '\n' ||
                          (buf[pos] == '\r' && pos + 1 < len && buf[pos + 1] == '\n')))
         pos += buf[pos] == '\r' ? 2 : 1;
+    /* ... but they count towards the head's size, or an endless stream of them would be
+     * answered differently depending on where the reads split it (found by fuzz_http). */
+    if (pos >= HTTP_HEAD_MAX)
+        return -431;
 
     /* Size first: the request line must end within HTTP_REQ_LINE_MAX (+ CRLF) bytes. */
     avail = len - pos;

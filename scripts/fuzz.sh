@@ -16,7 +16,9 @@ set -u
 cd "$(dirname "$0")/.."
 
 SECS=${1:-60}
-TARGETS=${FUZZ_TARGETS:-"fuzz_frames fuzz_parsers"}
+# The targets: FUZZ_TARGETS from the environment, else the Makefile's list (one place to add one).
+TARGETS=${FUZZ_TARGETS:-$(sed -n 's/^FUZZ_TARGETS *:= *//p' Makefile)}
+TARGETS=${TARGETS:-"fuzz_frames fuzz_parsers fuzz_http"}
 EXTRA=${FUZZ_ARGS:-}
 CRASHES=tests/fuzz/crashes
 passed=0
@@ -52,7 +54,7 @@ fi
 # The lines a reader needs from a sanitizer or invariant report, prefixed so that the test
 # runner (which keeps only lines starting with "fuzz") shows them.
 report() {  # $1 = target, $2 = log
-    grep -E 'ERROR: |SUMMARY: |runtime error|invariant broken|in use|deadly signal|ALARM|out-of-memory|^ +#[0-9]+ .* in [a-z_]+ .*(stack|drivers|tests)/' "$2" |
+    grep -E 'ERROR: |SUMMARY: |runtime error|invariant broken|in use|deadly signal|ALARM|out-of-memory|^ +#[0-9]+ .* in [a-z_]+ .*(stack|drivers|apps|tests)/' "$2" |
         head -n 12 | sed "s|^|fuzz $1:   |"
 }
 
@@ -125,6 +127,8 @@ for t in $TARGETS; do
         echo "fuzz $t:   replay: $bin $CRASHES/$t-$hash"
         [ "$t" = fuzz_frames ] &&
             echo "fuzz $t:   with the trace: FUZZ_TRACE=1 $bin $CRASHES/$t-$hash"
+        [ "$t" = fuzz_http ] &&
+            echo "fuzz $t:   what it parses to: FUZZ_VERBOSE=1 $bin $CRASHES/$t-$hash"
         echo "fuzz $t:   once fixed: git mv it to tests/fuzz/regressions/$t/"
     done
     if [ "${#artifacts[@]}" -eq 0 ]; then

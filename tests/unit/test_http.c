@@ -620,6 +620,23 @@ START_TEST(test_http_random_walk)
 }
 END_TEST
 
+/* RFC 9112 2.2 lets a server skip empty lines before the request line, but they count
+ * towards the head's limit: otherwise the answer depended on where reads split them. */
+START_TEST(test_http_431_leading_empty_lines)
+{
+    static char buf[HTTP_HEAD_MAX + 64];
+    size_t n = 0;
+
+    while (n + 2 <= HTTP_HEAD_MAX + 2) {
+        buf[n++] = '\r';
+        buf[n++] = '\n';
+    }
+    n += (size_t)snprintf(buf + n, sizeof(buf) - n, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+    ck_assert_int_eq(http_parse_request(buf, n, &req), -431);
+    ck_assert_int_eq(http_parse_request(buf, HTTP_HEAD_MAX + 1, &req), -431);
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -660,6 +677,7 @@ http_suite(void)
     tcase_add_test(limits, test_http_414_path_and_query);
     tcase_add_test(limits, test_http_431_edge);
     tcase_add_test(limits, test_http_431_many_fields);
+    tcase_add_test(limits, test_http_431_leading_empty_lines);
     suite_add_tcase(s, limits);
 
     tcase_add_test(paths, test_http_percent_decoding);
