@@ -277,8 +277,8 @@ parse_field(const char *line, size_t n, struct fields *f, struct http_req *req)
 
 /* The target (RFC 9112 3.2) ----------------------------------------------- */
 
-int
-http_decode_path(const char *src, size_t n, char *dst, size_t cap)
+static int
+decode_path(const char *src, size_t n, char *dst, size_t cap)
 {
     size_t j = 0, seg;
 
@@ -324,6 +324,17 @@ http_decode_path(const char *src, size_t n, char *dst, size_t cap)
         }
     }
     return 0;
+}
+
+/* On an error dst holds "" (never a half-decoded path). */
+int
+http_decode_path(const char *src, size_t n, char *dst, size_t cap)
+{
+    int rc = decode_path(src, n, dst, cap);
+
+    if (rc < 0 && cap > 0)
+        dst[0] = '\0';
+    return rc;
 }
 
 /* origin-form or absolute-form "http://authority/path?query" (RFC 9112 3.2.1, 3.2.2). */
@@ -401,6 +412,11 @@ http_parse_request(const char *buf, size_t len, struct http_req *req)
     req->version = 11;
     req->keep_alive = false;
     req->path[0] = req->query[0] = req->host[0] = '\0';
+
+    /* Size first: a head lies within the first HTTP_HEAD_MAX bytes, and what follows them
+     * cannot change the answer (else it would depend on how the reads split the bytes). */
+    if (len > HTTP_HEAD_MAX)
+        len = HTTP_HEAD_MAX;
 
     /* RFC 9112 2.2: ignore empty lines received before the request line */
     while (pos < len && (buf[pos] == '\n' ||

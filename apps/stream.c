@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define STREAM_CONN_MAX  1024      /* connections open at once, all services */
 #define STREAM_BUF       65536     /* echo: bytes read and not yet sent back (a ring) */
@@ -63,6 +64,54 @@ conn_find(int fd)
     return NULL;
 }
 
+/*
+ * While the table (or the stack's socket table) is full, the listeners are
+ * not watched: a readable listener we cannot serve would spin the loop. They
+ * are watched again when one of our connections closes, or after a short
+ * pause (the descriptors may belong to another app).
+ */
+#define STREAM_PAUSE_MS 100
+static bool paused;
+static struct timespec paused_at;
+
+static void
+listeners_set(short events)
+{
+    for (int s = 0; s < 3; s++) {
+        if (listen_fd[s] >= 0)
+            app_set_events(listen_fd[s], events);
+    }
+}
+
+static void
+listeners_pause(void)
+{
+    listeners_set(0);
+    paused = true;
+    clock_gettime(CLOCK_MONOTONIC, &paused_at);
+}
+
+static void
+listeners_resume(void)
+{
+    if (paused)
+        listeners_set(POLLIN);
+    paused = false;
+}
+
+static void
+stream_tick(void)
+{
+    struct timespec now;
+
+    if (!paused)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - paused_at.tv_sec) * 1000 + (now.tv_nsec - paused_at.tv_nsec) / 1000000 >=
+        STREAM_PAUSE_MS)
+        listeners_resume();
+}
+
 static void
 conn_close(struct conn *c)
 {
@@ -71,6 +120,7 @@ conn_close(struct conn *c)
     c->fd = -1;
     free(c->buf);
     c->buf = NULL;
+    listeners_resume();                            /* room again: take what waits */
 }
 
 static int
@@ -106,11 +156,18 @@ stream_accept(enum service svc, int lfd)
         struct conn *c = conn_find(-1);
         int fd;
 
-        if (c == NULL)
-            return;                                /* full: the backlog holds the rest */
+        if (c == NULL) {
+            listeners_pause();                     /* full: the backlog holds the rest */
+            return;
+        }
         fd = ts_accept(lfd, NULL, NULL);
-        if (fd < 0)
-            return;                                /* EAGAIN: none left */
+        if (fd < 0) {
+            /* Out of descriptors: stop asking until a connection closes (a readable
+             * listener we cannot serve would spin the loop). EAGAIN: none left. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS)
+                listeners_pause();
+            return;
+        }
         /* One buffer per connection, for its lifetime: memory follows the connections. */
         c->buf = malloc(STREAM_BUF);
         if (c->buf == NULL) {
@@ -291,7 +348,7 @@ static void tcp_chargen_stop(void) { stream_stop(SVC_CHARGEN); }
 
 const struct app tcp_echo_app = {
     .name = "tcp-echo", .start = tcp_echo_start, .handler = stream_handler,
-    .stop = tcp_echo_stop, .tick = NULL,
+    .stop = tcp_echo_stop, .tick = stream_tick,
 };
 const struct app tcp_discard_app = {
     .name = "tcp-discard", .start = tcp_discard_start, .handler = stream_handler,

@@ -96,6 +96,9 @@ if want clang; then
     section "clang build (-Wall -Wextra -Werror)"
     if make --no-print-directory -s CC=clang all >"$LOG/clang" 2>&1; then
         echo "clang build clean"; ok 1
+        # `make all` points ./tapstack at the build it made: back to the gcc one, which the
+        # rest tests (valgrind 3.19 cannot read clang 14's DWARF 5 forms).
+        ln -sfn build/release/tapstack tapstack
     else
         tail -n 30 "$LOG/clang"; bad 1 "clang: build failed"
     fi
@@ -103,7 +106,7 @@ fi
 
 if want replay && [ -x tests/replay/run.sh ]; then
     section "replay vectors"
-    tests/replay/run.sh >"$LOG/replay" 2>&1
+    TAPSTACK=build/release/tapstack tests/replay/run.sh >"$LOG/replay" 2>&1
     rc=$?
     cat "$LOG/replay"
     add_counts replay "$LOG/replay" "$rc"
@@ -126,7 +129,7 @@ if want valgrind-replay; then
     for v in ping-small arp-retry udp-echo icmp-rate-limit; do
         [ -f "pcap/$v.in.pcap" ] || continue
         if timeout 300 valgrind -q --error-exitcode=99 --leak-check=full \
-            --errors-for-leak-kinds=definite,indirect ./tapstack --replay "pcap/$v.in.pcap" \
+            --errors-for-leak-kinds=definite,indirect build/release/tapstack --replay "pcap/$v.in.pcap" \
             --write "$LOG/vg-$v.pcap" --ip 10.0.0.2/24 --gw 10.0.0.1 >"$LOG/vg-$v" 2>&1 &&
             cmp -s "$LOG/vg-$v.pcap" "pcap/$v.expected.pcap"; then
             echo "valgrind replay $v: clean, output as expected"; ok 1

@@ -2,8 +2,10 @@
 #       pinned), all to the stack's MAC (ARP also to broadcast) so they get past Ethernet, in
 #       four families: Ether/IP/TCP, Ether/IP/UDP, Ether/IP/ICMP (to 10.0.0.2) and Ether/ARP
 #       (asking for 10.0.0.2); in each IP family a third fuzz only the transport header
-#       (over a valid IPv4 header), a third IPv4 as well (version kept 4), a third everything
-#       above Ethernet; lengths and checksums are scapy's (right) unless the field was fuzzed.
+#       (over a valid IPv4 header), a third IPv4 as well (version kept 4; half of those with a
+#       random header length and total length), a third everything above Ethernet; lengths and
+#       checksums are scapy's (right), except that one transport header in ten has a random
+#       checksum.
 #       All frames are built first (then, given GOFILE, it waits up to 90 s for that file to
 #       appear), then sent as fast as the socket takes them (bounded: 20 s)
 # expect: nothing here; the caller checks afterwards that the stack still answers ping and a
@@ -49,6 +51,8 @@ def l4(proto):
         t = UDP(dport=random.choice(PORTS)) if random.random() < 0.5 else UDP()
     else:
         t = ICMP(type=8) if random.random() < 0.3 else ICMP()
+    if random.random() < 0.1:
+        t.chksum = random.randrange(1 << 16)
     return fuzz(t)
 
 
@@ -59,6 +63,9 @@ def ip_frame(proto):
         ip = IP(src=src_ip(), dst=L.STACK_IP)
     elif depth == 1:              # IPv4 fuzzed too, but still version 4 to our address
         ip = fuzz(IP(src=src_ip(), dst=L.STACK_IP, version=4))
+        if random.random() < 0.5:  # lying lengths
+            ip.ihl = random.randrange(16)
+            ip.len = random.randrange(1 << 16)
     else:                         # everything above Ethernet
         ip = fuzz(IP(src=src_ip(), dst=L.STACK_IP))
     return eth / ip / l4(proto) / payload()
