@@ -203,6 +203,8 @@ uint16_t tcp_rcv_window(const struct tcp_pcb *pcb);
 void tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
                          const struct ipv4_hdr *ih);
 /* tcp_out.c */
+/* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
+void tcp_flags_str(uint8_t flags, char out[8]);
 void tcp_output(struct tcp_pcb *pcb);
 void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_send_syn(struct tcp_pcb *pcb);

@@ -65,20 +65,6 @@ tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
     return TS_OK;
 }
 
-static void
-flags_str(uint8_t f, char out[8])
-{
-    int i = 0;
-
-    if (f & TCP_SYN) out[i++] = 'S';
-    if (f & TCP_FIN) out[i++] = 'F';
-    if (f & TCP_RST) out[i++] = 'R';
-    if (f & TCP_PSH) out[i++] = 'P';
-    if (f & TCP_ACK) out[i++] = '.';
-    if (f & TCP_URG) out[i++] = 'U';
-    out[i] = '\0';
-}
-
 void
 tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
 {
@@ -101,7 +87,7 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
                            p->data, p->len)) != 0)
         DROP(p, tcp, bad_checksum);
     STAT_INC(tcp, rx);
-    flags_str(th.flags, fl);
+    tcp_flags_str(th.flags, fl);
     TRACE_IN(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %zu", ip4_str(ih->src, s1),
              th.sport, ip4_str(ih->dst, s2), th.dport, fl, th.seq, th.ack, th.wnd,
              p->len - th.hlen);

@@ -101,6 +101,19 @@ tcp_on_rto(struct tcp_pcb *pcb)
              pcb->local_port, pcb->cwnd, pcb->ssthresh);
 }
 
+/* The peer stopped answering: (RST,) CLOSED, ETIMEDOUT for the app, free if orphaned. */
+static void
+tcp_drop_timed_out(struct tcp_pcb *pcb, bool rst)
+{
+    if (rst)
+        tcp_send_rst(pcb);
+    pcb->error = TS_ETIMEDOUT;
+    tcp_set_state(pcb, TCPS_CLOSED);
+    tcp_timers_cancel(pcb);
+    if (pcb->orphan)
+        tcp_pcb_free(pcb);
+}
+
 static void
 tcp_rexmit_fire(void *arg)
 {
@@ -125,13 +138,7 @@ tcp_rexmit_fire(void *arg)
             tcp_pcb_free(pcb);            /* an embryonic connection nobody has seen */
             return;
         }
-        if (!syn)
-            tcp_send_rst(pcb);
-        pcb->error = TS_ETIMEDOUT;
-        tcp_set_state(pcb, TCPS_CLOSED);
-        tcp_timers_cancel(pcb);
-        if (pcb->orphan)
-            tcp_pcb_free(pcb);
+        tcp_drop_timed_out(pcb, !syn);
         return;
     }
     pcb->retries++;
@@ -216,12 +223,7 @@ tcp_keepalive_fire(void *arg)
         STAT_INC(tcp, keepalive_drop);
         TRACE_EV("tcp", "port %u: %u keep-alive probes unanswered: connection dropped",
                  pcb->local_port, pcb->ka_probes);
-        tcp_send_rst(pcb);
-        pcb->error = TS_ETIMEDOUT;
-        tcp_set_state(pcb, TCPS_CLOSED);
-        tcp_timers_cancel(pcb);
-        if (pcb->orphan)
-            tcp_pcb_free(pcb);
+        tcp_drop_timed_out(pcb, true);
         return;
     }
     pcb->ka_probes++;
