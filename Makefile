@@ -53,7 +53,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 STACK_SRCS := \
 	stack/pkb.c stack/netif.c stack/ether.c stack/arp.c stack/ipv4.c stack/route.c \
 	stack/icmp.c stack/udp.c stack/socket.c stack/checksum.c stack/clock.c stack/trace.c \
-	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/impair.c \
+	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/tcp_sack.c stack/impair.c \
 	stack/status.c
 DRIVER_SRCS := drivers/tap.c drivers/loopback.c drivers/capture.c drivers/pcapfile.c
 APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
@@ -66,6 +66,7 @@ HTTP_HOST_SRCS := apps/httphost.c apps/app.c apps/http.c apps/http_parse.c
 UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_parsers.c \
 	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
 	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
+UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
 

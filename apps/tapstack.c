@@ -67,6 +67,7 @@ struct options {
     unsigned msl_ms;          /* --msl MS: TIME-WAIT is twice this */
     unsigned tcp_pcbs;        /* --tcp-pcbs N: TCP control blocks (connections + TIME-WAIT) */
     unsigned rto_min_ms;      /* --rto-min MS: RFC 6298 2.4 says 1000; Linux uses 200 */
+    bool no_sack;             /* --no-sack: NewReno without SACK (RFC 2018) */
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -109,6 +110,8 @@ usage(FILE *f)
         "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
         "  --rto-min MS      smallest retransmission timeout (default 1000, RFC 6298 2.4;\n"
         "                    Linux uses 200), 10..60000\n"
+        "  --no-sack         neither offer nor accept SACK (RFC 2018): loss recovery is\n"
+        "                    then NewReno (RFC 6582) instead of SACK + RACK-TLP\n"
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
         "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
         "                    touched only as data passes)\n"
@@ -222,6 +225,7 @@ parse_options(int argc, char **argv, struct options *o)
         { "msl",   required_argument, NULL, 'M' },
         { "tcp-pcbs", required_argument, NULL, 'B' },
         { "rto-min", required_argument, NULL, 'o' },
+        { "no-sack", no_argument,     NULL, 'K' },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
@@ -364,6 +368,9 @@ parse_options(int argc, char **argv, struct options *o)
             if (errno || *end != '\0' || end == optarg || n < 10 || n > 60000)
                 die_usage("bad --rto-min '%s': expected milliseconds from 10 to 60000", optarg);
             o->rto_min_ms = (unsigned)n;
+            break;
+        case 'K':
+            o->no_sack = true;
             break;
         case 'B':
             errno = 0;
@@ -624,6 +631,7 @@ main(int argc, char **argv)
     cfg.tcp.msl_us = (uint64_t)o.msl_ms * US_PER_MS;
     cfg.tcp.max_pcbs = o.tcp_pcbs;
     cfg.tcp.rto_min_us = o.rto_min_ms * (uint32_t)US_PER_MS;
+    cfg.tcp.no_sack = o.no_sack;
     if (cfg.tcp.rto_init_us < cfg.tcp.rto_min_us)
         cfg.tcp.rto_init_us = cfg.tcp.rto_min_us;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */

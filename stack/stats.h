@@ -143,8 +143,17 @@
     X(tcp,   window_update,  "window updates sent after the app read",     "RFC 1122 4.2.3.3") \
     X(tcp,   delayed_ack,    "ACKs sent by the delayed-ACK timer",         "RFC 1122 4.2.3.2") \
     X(tcp,   dup_ack,        "duplicate ACKs received",                    "RFC 5681 2") \
-    X(tcp,   fast_rexmit,    "fast retransmits (3 duplicate ACKs)",        "RFC 5681 3.2") \
+    X(tcp,   fast_rexmit,    "fast retransmits (3 dup ACKs, or RACK)",    "RFC 5681 3.2, RFC 6675") \
     X(tcp,   partial_ack,    "NewReno partial ACKs: next hole resent",     "RFC 6582 3.2") \
+    X(tcp,   sack_bad,       "SACK option of a bad length: ignored",       "RFC 2018 3") \
+    X(tcp,   sack_ignored,   "SACK block outside what was sent: ignored",  "RFC 2018 3") \
+    X(tcp,   dsack_out,      "duplicates reported with a D-SACK block",    "RFC 2883 4") \
+    X(tcp,   dsack_in,       "D-SACK blocks received",                     "RFC 2883 4") \
+    X(tcp,   rack_lost,      "segments judged lost by RACK",               "RFC 8985 6.2") \
+    X(tcp,   sack_rexmit,    "lost segments sent again (SACK recovery)",   "RFC 6675 5") \
+    X(tcp,   tlp,            "tail loss probes sent",                      "RFC 8985 7.3") \
+    X(tcp,   tlp_recovered,  "tail loss probes that repaired a loss",      "RFC 8985 7.4") \
+    X(tcp,   undo,           "recoveries undone: retransmissions D-SACKed", "RFC 3708, RFC 4015") \
     X(tcp,   keepalive_probe, "keep-alive probes sent",                    "RFC 1122 4.2.3.6") \
     X(tcp,   icmp_in,        "ICMP unreachable about a connection",        "RFC 1122 4.2.3.9") \
     X(tcp,   icmp_ignored,   "ICMP error matching no connection/sequence", "RFC 5927 4.1") \

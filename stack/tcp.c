@@ -6,8 +6,8 @@
  * Memory is bounded: max_pcbs control blocks, each with a send and a receive
  * ring of fixed size, all allocated once in tcp_init.
  * Leaves out (LIMIT): window scaling and timestamps (RFC 7323; windows stay
- * below 64 KiB), SACK, urgent data (URG is ignored safely, RFC 9293 3.8.5
- * lets us), TCP-AO/MD5.
+ * below 64 KiB), urgent data (URG is ignored safely, RFC 9293 3.8.5 lets us),
+ * TCP-AO/MD5. SACK is in tcp_sack.c.
  */
 #include "tcp.h"
 #include "ipv4.h"

@@ -5,6 +5,9 @@
  * tcp_in.c     parse, tcp_input (demux), tcp_segment_arrives (RFC 9293 3.10.7)
  * tcp_out.c    tcp_output (data, SYN, FIN from the send buffer), RST/ACK sends
  * tcp_timer.c  retransmission (RFC 6298), TIME-WAIT, RTT estimation
+ * tcp_sack.c   SACK (RFC 2018, D-SACK RFC 2883) both ways, RACK-TLP loss detection
+ *              (RFC 8985), SACK recovery (RFC 6675) paced by PRR (RFC 6937), undo of
+ *              spurious retransmissions (RFC 3708 detection, RFC 4015 response)
  * tcp.c        control blocks, buffers, the calls the socket layer makes
  *
  * The socket layer (socket.c) calls tcp_listen/connect/send/recv/shutdown/
@@ -48,6 +51,10 @@ struct tcp_hdr {
     uint16_t csum;
     uint16_t urp;
     uint16_t mss;             /* MSS option, 0 if absent */
+    bool sack_perm;           /* SACK-permitted option (RFC 2018 2), meaningful on a SYN */
+    bool sack_bad;            /* a SACK option of a length that is not 2 + 8n: ignored */
+    uint8_t nsack;            /* SACK blocks (RFC 2018 3) */
+    struct { uint32_t start, end; } sack[4];
 };
 
 /* RFC 9293 3.3.2 states. */
@@ -65,10 +72,38 @@ struct tcp_ring {
     uint32_t len;             /* bytes held */
 };
 
-/* Out-of-order data already in the receive ring: [start, end) sequence ranges. */
-#define TCP_OOO_MAX 4
+/* Out-of-order data already in the receive ring: [start, end) sequence ranges,
+ * the most recently changed first (the order SACK reports them in, RFC 2018 4). */
+#define TCP_OOO_MAX 8
 struct tcp_range {
     uint32_t start, end;
+};
+
+/* At most 4 SACK blocks fit in 40 bytes of options (2 NOPs, kind, length, 4 * 8). */
+#define TCP_SACK_MAX 4
+
+/*
+ * The sender's scoreboard, on connections with SACK: one record per segment
+ * sent and not yet cumulatively acknowledged, in sequence order. RACK needs
+ * each segment's transmit time; SACK recovery needs which were SACKed and
+ * which are lost. A full table holds back new data until ACKs free it.
+ */
+#define TCP_SEGS_MAX 64
+#define SEG_SACKED  0x01          /* the receiver has it (a SACK block covered it) */
+#define SEG_LOST    0x02          /* judged lost (RACK or RTO), not yet sent again */
+#define SEG_RETRANS 0x04          /* sent more than once */
+struct tcp_seg {
+    uint32_t start, end;      /* [start, end) in sequence space; end counts a FIN */
+    uint64_t xmit_us;         /* when it was last sent */
+    uint32_t order;           /* and in which place: ties in xmit_us go by it */
+    uint8_t flags;
+};
+
+/* What the one retransmission timer is timing (RFC 8985 8: one at a time). */
+enum tcp_timer_kind {
+    TCP_TMR_RTO,              /* retransmission timeout (RFC 6298), also the persist timer */
+    TCP_TMR_TLP,              /* tail loss probe (RFC 8985 7) */
+    TCP_TMR_REO,              /* RACK reordering window (RFC 8985 6.2 step 5) */
 };
 
 /* Transmission control block, with RFC 9293's variable names. */
@@ -90,10 +125,39 @@ struct tcp_pcb {
 
     /* congestion control (RFC 5681, NewReno RFC 6582) */
     uint32_t cwnd, ssthresh;
+    uint32_t bytes_acked;     /* congestion avoidance byte counting (RFC 5681 3.1) */
     unsigned dupacks;         /* duplicate ACKs in a row */
     bool in_recovery;         /* fast recovery until `recover` is acknowledged */
+    bool rto_recovery;        /* resending after a timeout until `recover` is acknowledged */
     uint32_t recover;
     uint64_t last_send;       /* for restarting cwnd after idle (RFC 5681 4.1) */
+
+    /* SACK (RFC 2018): both sides said SACK-permitted on their SYNs */
+    bool sack_ok;
+    bool dsack_pending;       /* report `dsack` first in the next ACK (RFC 2883) */
+    struct tcp_range dsack;
+    /* the sender's scoreboard, a ring of nsegs records from seg_head */
+    struct tcp_seg segs[TCP_SEGS_MAX];
+    unsigned seg_head, nsegs;
+    /* RACK (RFC 8985 6): the most recently sent segment known delivered */
+    uint64_t rack_xmit_us;
+    uint32_t rack_order, tx_order;   /* transmissions counted: the order within a tick */
+    uint32_t rack_rtt_us, rack_fack, min_rtt_us;
+    bool reordering_seen;
+    unsigned reo_wnd_mult, reo_wnd_persist;
+    bool dsack_round_on;
+    uint32_t dsack_round;
+    /* TLP (RFC 8985 7): one probe outstanding at most */
+    uint64_t reo_deadline_us; /* when the next segment may be judged lost, 0 if none waits */
+    bool tlp_out, tlp_retrans;
+    uint32_t tlp_end;
+    enum tcp_timer_kind timer_kind;
+    /* PRR (RFC 6937) during SACK recovery */
+    uint32_t prr_delivered, prr_out, recover_fs;
+    /* undo (RFC 3708 / RFC 4015): all retransmissions D-SACKed means none was needed */
+    bool undo_valid;
+    uint32_t undo_marker, prior_cwnd, prior_ssthresh;
+    int undo_retrans;
 
     /* acknowledgement and sending policy */
     unsigned ack_pending;     /* data segments received since our last ACK */
@@ -149,6 +213,7 @@ struct tcp_config {
     uint64_t ka_intvl_us;     /* between probes (75 s) */
     unsigned ka_count;        /* unanswered probes before ETIMEDOUT (9) */
     uint64_t isn_secret;      /* RFC 6528 key; from the seed */
+    bool no_sack;             /* do not offer or accept SACK (RFC 2018): NewReno only */
 };
 
 int tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h);
@@ -205,7 +270,10 @@ void tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hd
 /* tcp_out.c */
 /* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
 void tcp_flags_str(uint8_t flags, char out[8]);
+/* " <mss 1460,sackOK>", " <sack 1-2 5-6>", "": a segment's options for the trace. */
+void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
 void tcp_output(struct tcp_pcb *pcb);
+int tcp_send_seg(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
 void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_send_syn(struct tcp_pcb *pcb);
 void tcp_send_rst(struct tcp_pcb *pcb);
@@ -215,12 +283,27 @@ bool tcp_fin_acked(const struct tcp_pcb *pcb);
 uint32_t tcp_flight_size(const struct tcp_pcb *pcb);
 void tcp_ack_received(struct tcp_pcb *pcb, uint32_t ack, uint32_t acked, bool dup);
 void tcp_ack_schedule(struct tcp_pcb *pcb, bool now);
+/* tcp_sack.c */
+size_t tcp_sack_option(struct tcp_pcb *pcb, uint8_t *opt, size_t room);
+void tcp_sack_note_dup(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
+bool tcp_seg_record(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
+void tcp_seg_clear(struct tcp_pcb *pcb);
+uint32_t tcp_pipe(const struct tcp_pcb *pcb);
+void tcp_sack_output(struct tcp_pcb *pcb);
+void tcp_sack_init(struct tcp_pcb *pcb, bool peer_permits);
+void tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked);
+void tcp_sack_on_rto(struct tcp_pcb *pcb);
+void tcp_sack_arm_timer(struct tcp_pcb *pcb);
+void tcp_rack_timeout(struct tcp_pcb *pcb);
+void tcp_tlp_fire(struct tcp_pcb *pcb);
+void tcp_cwnd_grow(struct tcp_pcb *pcb, uint32_t acked);
 /* tcp_timer.c */
 void tcp_timers_init(struct tcp_pcb *pcb);
 void tcp_timers_cancel(struct tcp_pcb *pcb);
 void tcp_keepalive_reset(struct tcp_pcb *pcb);
 void tcp_on_rto(struct tcp_pcb *pcb);
 void tcp_rexmit_restart(struct tcp_pcb *pcb);
+void tcp_rexmit_arm(struct tcp_pcb *pcb, enum tcp_timer_kind kind, uint64_t us);
 void tcp_rexmit_stop(struct tcp_pcb *pcb);
 void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t ack);
 void tcp_timewait_start(struct tcp_pcb *pcb);

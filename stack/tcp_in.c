@@ -35,6 +35,9 @@ tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
     h->urp = rd_be16(&r);
     h->hlen = (uint8_t)((off >> 4) * 4);
     h->mss = 0;
+    h->sack_perm = false;
+    h->sack_bad = false;
+    h->nsack = 0;
     if (r.err)
         return TS_ETRUNC;
     if (h->hlen < TCP_HDR_MIN || h->hlen > n)
@@ -59,6 +62,23 @@ tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
             if (len != 4)
                 return TS_EBADVAL;
             h->mss = get_be16(b + i + 2);
+        } else if (kind == 4 && len == 2) {
+            h->sack_perm = true;          /* RFC 2018 2: SACK-permitted */
+        } else if (kind == 5) {
+            /* RFC 2018 3: 1 to 4 blocks of left and right edge. Another length is
+             * ignored: the segment's ACK is still good. */
+            if ((len - 2) % 8 != 0 || len < 10 || (len - 2) / 8 > TCP_SACK_MAX) {
+                h->sack_bad = true;
+                h->nsack = 0;
+            } else {
+                struct rd o = rd_init(b + i + 2, (size_t)len - 2);
+
+                h->nsack = (uint8_t)((len - 2) / 8);
+                for (unsigned k = 0; k < h->nsack; k++) {
+                    h->sack[k].start = rd_be32(&o);
+                    h->sack[k].end = rd_be32(&o);
+                }
+            }
         }
         i += len;
     }
@@ -71,7 +91,7 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
     struct tcp_hdr th;
     struct tcp_pcb *pcb;
     size_t seglen;
-    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8];
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[96];
     int err;
 
     (void)nif;
@@ -82,15 +102,20 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
         DROP(p, tcp, bad_hlen);
     if (err != TS_OK)
         DROP(p, tcp, bad_option);
+    if (th.sack_bad)
+        STAT_INC(tcp, sack_bad);
     /* RFC 9293 3.1: the checksum covers pseudo-header, header and data. */
     if (csum_fold(csum_add(csum_pseudo(ih->src, ih->dst, IPPROTO_TCP_, (uint16_t)p->len),
                            p->data, p->len)) != 0)
         DROP(p, tcp, bad_checksum);
     STAT_INC(tcp, rx);
-    tcp_flags_str(th.flags, fl);
-    TRACE_IN(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %zu", ip4_str(ih->src, s1),
-             th.sport, ip4_str(ih->dst, s2), th.dport, fl, th.seq, th.ack, th.wnd,
-             p->len - th.hlen);
+    if (trace_on) {
+        tcp_flags_str(th.flags, fl);
+        tcp_opts_str(&th, os, sizeof(os));
+        TRACE_IN(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %zu%s",
+                 ip4_str(ih->src, s1), th.sport, ip4_str(ih->dst, s2), th.dport, fl, th.seq,
+                 th.ack, th.wnd, p->len - th.hlen, os);
+    }
     /* RFC 1122 4.2.3.10: never answer or accept segments to broadcast/multicast. */
     if (ih->to_bcast || ipv4_is_multicast(ih->dst))
         DROP(p, tcp, bcast);
@@ -183,6 +208,7 @@ tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
     /* RFC 9293 3.7.1: send no segment larger than the peer's MSS (536 if absent). */
     mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
     c->snd_mss = mss;
+    tcp_sack_init(c, th->sack_perm);          /* our SYN-ACK answers SACK-permitted */
     c->state = TCPS_SYN_RECEIVED;
     TRACE_EV("tcp", "port %u: SYN from %u, new connection in SYN-RECEIVED", th->dport,
              th->sport);
@@ -225,6 +251,7 @@ tcp_synsent_input(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
     pcb->irs = th->seq;
     pcb->rcv_nxt = th->seq + 1;
     pcb->snd_mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
+    tcp_sack_init(pcb, th->sack_perm);
     pcb->snd_wnd = th->wnd;
     pcb->max_snd_wnd = th->wnd;
     pcb->snd_wl1 = th->seq;
@@ -267,39 +294,47 @@ tcp_reset_by_peer(struct tcp_pcb *pcb, int err)
         tcp_pcb_free(pcb);
 }
 
-/* Add [start, end) to the out-of-order ranges, merging neighbours. False if no room. */
-static bool
-tcp_ooo_add(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
+/* Remove out-of-order range i, keeping the others in their order. */
+static void
+tcp_ooo_remove(struct tcp_pcb *pcb, int i)
 {
-    int i, j;
+    for (; i + 1 < pcb->nooo; i++)
+        pcb->ooo[i] = pcb->ooo[i + 1];
+    pcb->nooo--;
+}
 
-    for (i = 0; i < pcb->nooo; i++) {
-        struct tcp_range *r = &pcb->ooo[i];
+/*
+ * Add [start, end) to the out-of-order ranges, merging neighbours; the range
+ * it ends up in moves to the front (the first SACK block, RFC 2018 4). False
+ * if there is no room. *dup: the whole of it was already held.
+ */
+static bool
+tcp_ooo_add(struct tcp_pcb *pcb, uint32_t start, uint32_t end, bool *dup)
+{
+    struct tcp_range r = { start, end };
+    int i;
 
-        if (seq_leq(start, r->end) && seq_geq(end, r->start)) {
-            if (seq_lt(start, r->start))
-                r->start = start;
-            if (seq_gt(end, r->end))
-                r->end = end;
-            /* The grown range may now touch the ones after it. */
-            for (j = i + 1; j < pcb->nooo;) {
-                if (seq_leq(pcb->ooo[j].start, r->end) && seq_geq(pcb->ooo[j].end, r->start)) {
-                    if (seq_gt(pcb->ooo[j].end, r->end))
-                        r->end = pcb->ooo[j].end;
-                    if (seq_lt(pcb->ooo[j].start, r->start))
-                        r->start = pcb->ooo[j].start;
-                    pcb->ooo[j] = pcb->ooo[--pcb->nooo];
-                } else {
-                    j++;
-                }
-            }
-            return true;
+    *dup = false;
+    for (i = 0; i < pcb->nooo;) {
+        struct tcp_range *o = &pcb->ooo[i];
+
+        if (seq_leq(o->start, start) && seq_geq(o->end, end))
+            *dup = true;
+        if (seq_leq(r.start, o->end) && seq_geq(r.end, o->start)) {
+            if (seq_lt(o->start, r.start))
+                r.start = o->start;
+            if (seq_gt(o->end, r.end))
+                r.end = o->end;
+            tcp_ooo_remove(pcb, i);       /* merged into r */
+        } else {
+            i++;
         }
     }
     if (pcb->nooo == TCP_OOO_MAX)
-        return false;
-    pcb->ooo[pcb->nooo].start = start;
-    pcb->ooo[pcb->nooo].end = end;
+        return false;                     /* (only when nothing merged) */
+    for (i = pcb->nooo; i > 0; i--)
+        pcb->ooo[i] = pcb->ooo[i - 1];
+    pcb->ooo[0] = r;
     pcb->nooo++;
     return true;
 }
@@ -321,7 +356,7 @@ tcp_ooo_advance(struct tcp_pcb *pcb)
                 pcb->rcv.len += r->end - pcb->rcv_nxt;
                 pcb->rcv_nxt = r->end;
             }
-            pcb->ooo[i] = pcb->ooo[--pcb->nooo];
+            tcp_ooo_remove(pcb, i);
             again = true;
             break;
         }
@@ -356,12 +391,15 @@ static void
 tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
                 bool fin)
 {
-    uint32_t mss = pcb->snd_mss, old_wnd = pcb->snd_wnd;
+    uint32_t mss = pcb->snd_mss, old_wnd = pcb->snd_wnd, acked = 0;
     bool was_recovery = pcb->in_recovery;
 
     if (seq_lt(pcb->snd_una, th->ack)) {
         /* New data (or our SYN/FIN) acknowledged: drop it from the send buffer. */
-        uint32_t acked = th->ack - pcb->snd_una, data = acked;
+        uint32_t data;
+
+        acked = th->ack - pcb->snd_una;
+        data = acked;
 
         if (seq_leq(pcb->snd_una, pcb->iss)) {
             data--;                           /* the SYN's number is not data */
@@ -376,7 +414,9 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
         pcb->retries = 0;
         pcb->dupacks = 0;
         tcp_rtt_sample(pcb, th->ack);
-        if (was_recovery && seq_geq(th->ack, pcb->recover)) {
+        if (pcb->sack_ok) {
+            ;                                 /* congestion control: tcp_sack_ack below */
+        } else if (was_recovery && seq_geq(th->ack, pcb->recover)) {
             /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
              * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
             uint32_t f = tcp_flight_size(pcb);
@@ -390,23 +430,16 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
             STAT_INC(tcp, partial_ack);
             tcp_retransmit_first(pcb);
             pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
-        } else if (acked == 0) {
-            ;                                 /* only our SYN was acknowledged */
-        } else if (pcb->cwnd < pcb->ssthresh) {
-            /* RFC 5681 3.1: slow start, cwnd += min(N, SMSS). */
-            pcb->cwnd += acked < mss ? acked : mss;
-        } else {
-            /* Congestion avoidance: about one SMSS per RTT (eq. 3). */
-            uint32_t inc = mss * mss / (pcb->cwnd ? pcb->cwnd : 1);
-
-            pcb->cwnd += inc ? inc : 1;
+        } else if (acked > 0) {
+            tcp_cwnd_grow(pcb, acked);        /* slow start or congestion avoidance */
         }
         /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
         if (pcb->snd_una == pcb->snd_max)
             tcp_rexmit_stop(pcb);
         else
             tcp_rexmit_restart(pcb);
-    } else if (th->ack == pcb->snd_una && dlen == 0 && !fin && th->wnd == pcb->snd_wnd &&
+    } else if (!pcb->sack_ok && th->ack == pcb->snd_una && dlen == 0 && !fin &&
+               th->wnd == pcb->snd_wnd &&
                th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCPS_SYN_RECEIVED) {
         /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
         /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
@@ -431,6 +464,11 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
             pcb->cwnd += mss;                 /* step 5 (RFC 6582 3.2): inflate */
         }
     }
+    if (pcb->sack_ok) {
+        /* The scoreboard, RACK, SACK recovery and the timer to run (tcp_sack.c). */
+        tcp_sack_ack(pcb, th, acked);
+        tcp_sack_arm_timer(pcb);
+    }
     /* Window update (RFC 9293 3.10.7.4 fifth): only from a newer segment. */
     if (seq_lt(pcb->snd_wl1, seq) || (pcb->snd_wl1 == seq && seq_leq(pcb->snd_wl2, th->ack))) {
         pcb->snd_wnd = th->wnd;
@@ -441,6 +479,7 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
         /* The window opened after a refused probe byte: send from SND.UNA again. */
         if (old_wnd == 0 && th->wnd > 0 && tcp_flight_size(pcb) <= 1) {
             pcb->snd_nxt = pcb->snd_una;
+            tcp_seg_clear(pcb);
             tcp_rexmit_stop(pcb);
         }
     }
@@ -500,7 +539,13 @@ tcp_challenge_ack(struct tcp_pcb *pcb)
     tcp_send_ack(pcb);
 }
 
-/* RFC 9293 3.10.7.4 first check: is the segment acceptable? */
+/*
+ * RFC 9293 3.10.7.4 first check: is the segment acceptable? One departure,
+ * as BSD and Linux: a segment without data may sit at the right edge of the
+ * window, SEG.SEQ = RCV.NXT + RCV.WND. A sender that filled our window to
+ * the byte sends every later ACK there; if its last data segment is lost,
+ * the RFC's test would throw away all its ACKs until it resends.
+ */
 static bool
 tcp_seq_acceptable(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uint32_t wnd)
 {
@@ -509,7 +554,7 @@ tcp_seq_acceptable(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uin
     if (seglen == 0 && wnd == 0)
         return seq == rn;
     if (seglen == 0)
-        return seq_leq(rn, seq) && seq_lt(seq, rn + wnd);
+        return seq_leq(rn, seq) && seq_leq(seq, rn + wnd);
     if (wnd == 0)
         return false;
     return (seq_leq(rn, seq) && seq_lt(seq, rn + wnd)) ||
@@ -522,7 +567,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
 {
     uint32_t seq = th->seq, dlen = (uint32_t)(p->len - th->hlen);
     const uint8_t *data = p->data + th->hlen;
-    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false;
+    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false, dup_now = false, dup;
     uint32_t seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0);
     uint32_t wnd = tcp_rcv_window(pcb), snd_nxt_before;
 
@@ -546,8 +591,13 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     /* first: sequence number check. Zero window: still take ACKs and RSTs at RCV.NXT. */
     if (!tcp_seq_acceptable(pcb, seq, seglen, wnd) &&
         !(wnd == 0 && seq == pcb->rcv_nxt)) {
-        if (!(th->flags & TCP_RST))
+        if (!(th->flags & TCP_RST)) {
+            /* Old data again: say so with a D-SACK block (RFC 2883 4). */
+            if (dlen > 0 && seq_lt(seq, pcb->rcv_nxt))
+                tcp_sack_note_dup(pcb, seq, seq_lt(seq + dlen, pcb->rcv_nxt) ? seq + dlen
+                                                                             : pcb->rcv_nxt);
             tcp_send_ack(pcb);                /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+        }
         /* TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL (3.10.7.4). */
         if (pcb->state == TCPS_TIME_WAIT && fin)
             tcp_timewait_start(pcb);
@@ -563,6 +613,8 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             fin = false;                      /* the FIN too is old */
             cut = dlen;
         }
+        if (cut > 0)
+            tcp_sack_note_dup(pcb, seq, seq + cut);   /* rides on our next ACK */
         data += cut;
         dlen -= cut;
         seq += cut;
@@ -654,15 +706,17 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             tcp_ooo_advance(pcb);
             need_ack = true;
             STAT_INC(tcp, data_in);
-        } else if (tcp_ooo_add(pcb, seq, seq + dlen)) {
+        } else if (tcp_ooo_add(pcb, seq, seq + dlen, &dup)) {
             /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
             ring_write_at(&pcb->rcv, off, data, dlen);
             STAT_INC(tcp, ooo_kept);
-            ack_now = true;
+            if (dup)
+                tcp_sack_note_dup(pcb, seq, seq + dlen);
+            dup_now = true;
             fin = false;
         } else {
             STAT_INC(tcp, ooo_full);
-            ack_now = true;
+            dup_now = true;
             fin = false;
         }
     } else if (dlen > 0) {
@@ -699,6 +753,12 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     }
     pkb_free(p);
 
+    /* Out of order or duplicate: the duplicate ACK (with SACK blocks) goes at once, before
+     * any data, which a sender would not count as a duplicate ACK (RFC 5681 2, 4.2). */
+    if (dup_now) {
+        tcp_send_ack(pcb);
+        need_ack = ack_now = false;
+    }
     /* Send what the ACK or window opened up; a data segment carries our ACK. */
     snd_nxt_before = pcb->snd_nxt;
     tcp_output(pcb);

@@ -3,8 +3,9 @@
  *
  * tcp_output sends what the send buffer holds and the peer's window allows,
  * in segments of at most the peer's MSS, and the FIN once all data is out.
- * Also the self-generated segments: SYN / SYN-ACK with the MSS option,
- * bare ACKs, RSTs for aborts and for segments to nowhere (3.10.7.1).
+ * Also the self-generated segments: SYN / SYN-ACK with the MSS and
+ * SACK-permitted options, bare ACKs (with SACK blocks when data is missing),
+ * RSTs for aborts and for segments to nowhere (3.10.7.1).
  * How much may go: the peer's window and cwnd (RFC 5681), Nagle and sender
  * SWS avoidance (RFC 1122 4.2.3.4), Limited Transmit (RFC 3042); ACKs may
  * wait for the delayed-ACK timer (tcp_ack_schedule). Calls ipv4_output.
@@ -54,20 +55,48 @@ tcp_flags_str(uint8_t f, char out[8])
 }
 
 /*
+ * The options of a segment as tcpdump shows them, for the trace:
+ * " <mss 1460,sackOK>", " <sack 1001-2461 3921-5381>", or "" when none.
+ */
+void
+tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n)
+{
+    size_t k = 0;
+    const char *sep = " <";
+
+    out[0] = '\0';
+    if (h->mss) {
+        k += (size_t)snprintf(out + k, n - k, "%smss %u", sep, h->mss);
+        sep = ",";
+    }
+    if (h->sack_perm && k < n) {
+        k += (size_t)snprintf(out + k, n - k, "%ssackOK", sep);
+        sep = ",";
+    }
+    for (unsigned i = 0; i < h->nsack && k < n; i++) {
+        k += (size_t)snprintf(out + k, n - k, "%s%u-%u", i == 0 ? (*sep == ',' ? ",sack " :
+                              " <sack ") : " ", h->sack[i].start, h->sack[i].end);
+        sep = ",";
+    }
+    if (k > 0 && k < n)
+        snprintf(out + k, n - k, ">");
+}
+
+/*
  * Build and send one segment. Payload: n bytes at offset off of the send
- * ring. The MSS option rides on SYNs. Returns what ipv4_output returns.
+ * ring; opt/optlen: the options, already padded to a multiple of 4.
+ * Returns what ipv4_output returns.
  */
 static int
 tcp_emit(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t seq, uint32_t ack,
          uint8_t flags, uint16_t wnd, const struct tcp_ring *ring, uint32_t off, uint32_t n,
-         uint16_t mss_opt)
+         const uint8_t *opt, size_t optlen)
 {
     struct pkb *p = pkb_alloc();
-    size_t hlen = TCP_HDR_MIN + (mss_opt ? 4 : 0);
+    size_t hlen = TCP_HDR_MIN + optlen;
     uint8_t *b;
     struct wr w;
     uint32_t sum;
-    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8];
 
     if (p == NULL)
         return TS_ENOMEM;
@@ -86,20 +115,25 @@ tcp_emit(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t se
     wr_be16(&w, wnd);
     wr_be16(&w, 0);                       /* checksum below */
     wr_be16(&w, 0);                       /* urgent pointer: we never send urgent data */
-    if (mss_opt) {
-        wr_u8(&w, 2);                     /* kind 2: MSS (RFC 9293 3.2) */
-        wr_u8(&w, 4);
-        wr_be16(&w, mss_opt);
-    }
+    for (size_t i = 0; i < optlen; i++)
+        wr_u8(&w, opt[i]);
     if (n)
         ring_read_at(ring, off, b + hlen, n);
     /* RFC 9293 3.1: the checksum covers the pseudo-header, header and data. */
     sum = csum_pseudo(src, dst, IPPROTO_TCP_, (uint16_t)(hlen + n));
     put_be16(b + 16, csum_fold(csum_add(sum, b, hlen + n)));
-    tcp_flags_str(flags, fl);
-    TRACE_OUT(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %u%s", ip4_str(src, s1),
-              sport, ip4_str(dst, s2), dport, fl, seq, (flags & TCP_ACK) ? ack : 0, wnd, n,
-              mss_opt ? " <mss>" : "");
+    if (trace_on) {
+        char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[96];
+        struct tcp_hdr h;
+
+        tcp_flags_str(flags, fl);
+        os[0] = '\0';
+        if (optlen && tcp_parse(b, hlen + n, &h) == TS_OK)
+            tcp_opts_str(&h, os, sizeof(os));
+        TRACE_OUT(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %u%s", ip4_str(src, s1),
+                  sport, ip4_str(dst, s2), dport, fl, seq, (flags & TCP_ACK) ? ack : 0, wnd, n,
+                  os);
+    }
     STAT_INC(tcp, tx);
     return ipv4_output(p, src, dst, IPPROTO_TCP_, 0);
 }
@@ -114,13 +148,38 @@ tcp_our_mss(const struct tcp_pcb *pcb)
     return (uint16_t)(mtu - IPV4_HDR_MIN - TCP_HDR_MIN);
 }
 
+/*
+ * Send a segment of this connection: our ACK and window, and the options it
+ * needs: MSS and SACK-permitted on a SYN (RFC 9293 3.7.1, RFC 2018 2); SACK
+ * blocks when data is missing or a duplicate arrived (RFC 2018 4, RFC 2883),
+ * as many as fit beside the payload within the peer's MSS (RFC 6691).
+ */
 static int
-tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n,
-             uint16_t mss_opt)
+tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n)
 {
     uint16_t wnd = tcp_rcv_window(pcb);
+    uint8_t opt[40];
+    size_t optlen = 0;
     int err;
 
+    if (flags & TCP_SYN) {
+        uint16_t mss = tcp_our_mss(pcb);
+
+        opt[0] = 2;                       /* kind 2: MSS (RFC 9293 3.2) */
+        opt[1] = 4;
+        put_be16(opt + 2, mss);
+        optlen = 4;
+        /* We offer SACK on our SYN, and on a SYN-ACK only if the SYN offered it. */
+        if (pcb->sack_ok || (pcb->state == TCPS_SYN_SENT && !tcp_config_get()->no_sack)) {
+            opt[4] = 1;                   /* NOP, NOP, kind 4 length 2 */
+            opt[5] = 1;
+            opt[6] = 4;
+            opt[7] = 2;
+            optlen = 8;
+        }
+    } else if ((flags & TCP_ACK) && pcb->sack_ok && n + 12 <= pcb->snd_mss) {
+        optlen = tcp_sack_option(pcb, opt, pcb->snd_mss - n);
+    }
     pcb->rcv_wnd_adv = wnd;
     if (flags & TCP_ACK) {
         /* This segment carries our ACK: nothing is owed any more. */
@@ -129,7 +188,7 @@ tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uin
         timer_cancel(&pcb->delack);
     }
     err = tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, seq,
-                   pcb->rcv_nxt, flags, wnd, &pcb->snd, off, n, mss_opt);
+                   pcb->rcv_nxt, flags, wnd, &pcb->snd, off, n, opt, optlen);
     if (n || (flags & (TCP_SYN | TCP_FIN)))
         pcb->last_send = clock_now();
     return err;
@@ -140,7 +199,7 @@ tcp_send_syn(struct tcp_pcb *pcb)
 {
     uint8_t flags = pcb->state == TCPS_SYN_RECEIVED ? (TCP_SYN | TCP_ACK) : TCP_SYN;
 
-    tcp_emit_pcb(pcb, pcb->iss, flags, 0, 0, tcp_our_mss(pcb));
+    tcp_emit_pcb(pcb, pcb->iss, flags, 0, 0);
     pcb->snd_nxt = pcb->iss + 1;
     pcb->snd_max = pcb->snd_nxt;
     tcp_rexmit_restart(pcb);
@@ -149,7 +208,7 @@ tcp_send_syn(struct tcp_pcb *pcb)
 void
 tcp_send_ack(struct tcp_pcb *pcb)
 {
-    tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_ACK, 0, 0, 0);
+    tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_ACK, 0, 0);
 }
 
 /* RFC 9293 3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>. */
@@ -158,7 +217,7 @@ tcp_send_rst(struct tcp_pcb *pcb)
 {
     STAT_INC(tcp, rst_out);
     tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, pcb->snd_nxt, 0,
-             TCP_RST, 0, NULL, 0, 0, 0);
+             TCP_RST, 0, NULL, 0, 0, NULL, 0);
 }
 
 /* RFC 9293 3.10.7.1: the reset for a segment that belongs to no connection. */
@@ -167,10 +226,11 @@ tcp_send_rst_reply(const struct ipv4_hdr *ih, const struct tcp_hdr *th, size_t s
 {
     STAT_INC(tcp, rst_out);
     if (th->flags & TCP_ACK)
-        tcp_emit(ih->dst, th->dport, ih->src, th->sport, th->ack, 0, TCP_RST, 0, NULL, 0, 0, 0);
+        tcp_emit(ih->dst, th->dport, ih->src, th->sport, th->ack, 0, TCP_RST, 0, NULL, 0, 0, NULL,
+                 0);
     else
         tcp_emit(ih->dst, th->dport, ih->src, th->sport, 0, th->seq + (uint32_t)seglen,
-                 TCP_RST | TCP_ACK, 0, NULL, 0, 0, 0);
+                 TCP_RST | TCP_ACK, 0, NULL, 0, 0, NULL, 0);
 }
 
 /* Our FIN has been sent and acknowledged. */
@@ -209,7 +269,8 @@ tcp_initial_window(const struct tcp_pcb *pcb)
 void
 tcp_output(struct tcp_pcb *pcb)
 {
-    uint32_t mss = pcb->snd_mss;
+    uint32_t mss = pcb->snd_mss, start;
+    bool sent = false;
 
     switch (pcb->state) {
     case TCPS_ESTABLISHED:
@@ -231,6 +292,9 @@ tcp_output(struct tcp_pcb *pcb)
     if (tcp_flight_size(pcb) == 0 && clock_now() - pcb->last_send > pcb->rto_us &&
         pcb->cwnd > tcp_initial_window(pcb))
         pcb->cwnd = tcp_initial_window(pcb);
+    /* With SACK, what is judged lost goes first (RFC 6675 5 NextSeg rule 1). */
+    if (pcb->sack_ok)
+        tcp_sack_output(pcb);
     for (;;) {
         uint32_t off = pcb->snd_nxt - pcb->snd_una;          /* into the send ring */
         uint32_t unsent, wnd, cwnd, usable, n, flight = tcp_flight_size(pcb);
@@ -241,12 +305,27 @@ tcp_output(struct tcp_pcb *pcb)
             break;                        /* everything, FIN included, is out */
         unsent = off < pcb->snd.len ? pcb->snd.len - off : 0;
         cwnd = pcb->cwnd;
-        /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
-         * segment out beyond cwnd, so that a small flight can still make three. */
-        if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < 3 && !resend)
-            cwnd += pcb->dupacks * mss;
-        wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
-        usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt : 0;
+        if (pcb->sack_ok) {
+            /* With SACK, cwnd limits the data still in the network (RFC 6675 "pipe"), not
+             * all that is unacknowledged; the peer's window limits what is beyond SND.UNA. */
+            uint32_t pipe = tcp_pipe(pcb), room = cwnd > pipe ? cwnd - pipe : 0;
+
+            wnd = pcb->snd_wnd;
+            usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt
+                                                               : 0;
+            if (usable > room)
+                usable = room;
+            if (pcb->nsegs == TCP_SEGS_MAX)
+                usable = 0;               /* the scoreboard is full: wait for ACKs */
+        } else {
+            /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
+             * segment out beyond cwnd, so that a small flight can still make three. */
+            if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < 3 && !resend)
+                cwnd += pcb->dupacks * mss;
+            wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
+            usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt
+                                                               : 0;
+        }
         n = unsent < usable ? unsent : usable;
         if (n > mss)
             n = mss;
@@ -268,8 +347,10 @@ tcp_output(struct tcp_pcb *pcb)
             pcb->rtt_seq = pcb->snd_nxt + n + (fin ? 1 : 0);
             pcb->rtt_start = clock_now();
         }
-        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n, 0) == TS_ENOMEM)
+        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n) == TS_ENOMEM)
             break;                        /* out of buffers: the timer will resend */
+        start = pcb->snd_nxt;
+        sent = true;
         pcb->snd_nxt += n;
         if (fin) {
             pcb->fin_seq = pcb->snd_nxt;
@@ -284,9 +365,13 @@ tcp_output(struct tcp_pcb *pcb)
         }
         if (seq_gt(pcb->snd_nxt, pcb->snd_max))
             pcb->snd_max = pcb->snd_nxt;
+        if (pcb->sack_ok)
+            tcp_seg_record(pcb, start, pcb->snd_nxt);
         if (!pcb->rexmit.armed)
             tcp_rexmit_restart(pcb);
     }
+    if (sent && pcb->sack_ok)
+        tcp_sack_arm_timer(pcb);          /* a tail loss probe may now be due sooner */
     /* Data waiting, window closed, nothing in flight: the persist timer probes (3.8.6.1). */
     if (tcp_flight_size(pcb) == 0 && pcb->snd.len > 0 && !pcb->rexmit.armed)
         tcp_rexmit_restart(pcb);
@@ -304,8 +389,8 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     uint8_t flags = TCP_ACK;
 
     if (pcb->state == TCPS_SYN_SENT || pcb->state == TCPS_SYN_RECEIVED) {
-        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCPS_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0, 0,
-                     tcp_our_mss(pcb));
+        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCPS_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0,
+                     0);
         return;
     }
     if (pcb->fin_sent && data > 0 && seq_geq(pcb->fin_seq, pcb->snd_una))
@@ -315,8 +400,7 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     if (data == 0 && pcb->snd.len > 0 && pcb->snd_wnd == 0) {
         /* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1); PSH when
          * it is the last byte queued (RFC 1122 4.2.2.2). */
-        tcp_emit_pcb(pcb, pcb->snd_una, pcb->snd.len == 1 ? TCP_ACK | TCP_PSH : TCP_ACK, 0, 1,
-                     0);
+        tcp_emit_pcb(pcb, pcb->snd_una, pcb->snd.len == 1 ? TCP_ACK | TCP_PSH : TCP_ACK, 0, 1);
         if (seq_lt(pcb->snd_nxt, pcb->snd_una + 1))
             pcb->snd_nxt = pcb->snd_una + 1;
         if (seq_lt(pcb->snd_max, pcb->snd_nxt))
@@ -330,7 +414,25 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
         flags |= TCP_FIN;                 /* the FIN is the earliest, or rides along */
     if (n == 0 && !(flags & TCP_FIN))
         return;
-    tcp_emit_pcb(pcb, pcb->snd_una, flags, 0, n, 0);
+    tcp_emit_pcb(pcb, pcb->snd_una, flags, 0, n);
+}
+
+/*
+ * Send a segment of the scoreboard again: [start, end) from the send ring,
+ * with the FIN if end covers it. For SACK recovery, RTO recovery and TLP.
+ */
+int
+tcp_send_seg(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
+{
+    bool fin = pcb->fin_sent && end == pcb->fin_seq + 1;
+    uint32_t n = end - start - (fin ? 1 : 0);
+    uint8_t flags = TCP_ACK;
+
+    if (n)
+        flags |= TCP_PSH;
+    if (fin)
+        flags |= TCP_FIN;
+    return tcp_emit_pcb(pcb, start, flags, start - pcb->snd_una, n);
 }
 
 /* Send our ACK now, or let it wait for a second segment or the delayed-ACK timer. */

@@ -36,7 +36,15 @@ tcp_timers_cancel(struct tcp_pcb *pcb)
 void
 tcp_rexmit_restart(struct tcp_pcb *pcb)
 {
-    timer_arm(&pcb->rexmit, pcb->rto_us);
+    tcp_rexmit_arm(pcb, TCP_TMR_RTO, pcb->rto_us);
+}
+
+/* The one retransmission timer times the RTO, a loss probe or RACK's window (RFC 8985 8). */
+void
+tcp_rexmit_arm(struct tcp_pcb *pcb, enum tcp_timer_kind kind, uint64_t us)
+{
+    pcb->timer_kind = kind;
+    timer_arm(&pcb->rexmit, us);
 }
 
 void
@@ -96,7 +104,11 @@ tcp_on_rto(struct tcp_pcb *pcb)
     pcb->in_recovery = false;
     pcb->recover = pcb->snd_max;          /* RFC 6582 4: no fast retransmit for old dupacks */
     pcb->dupacks = 0;
-    pcb->snd_nxt = pcb->snd_una;
+    pcb->bytes_acked = 0;
+    if (pcb->sack_ok)
+        tcp_sack_on_rto(pcb);             /* resend what was not SACKed, in order */
+    else
+        pcb->snd_nxt = pcb->snd_una;      /* go back N */
     TRACE_EV("tcp", "port %u: timeout: cwnd %u ssthresh %u, resending from snd_una",
              pcb->local_port, pcb->cwnd, pcb->ssthresh);
 }
@@ -125,6 +137,21 @@ tcp_rexmit_fire(void *arg)
 
     if (pcb->state == TCPS_CLOSED || pcb->state == TCPS_LISTEN || pcb->state == TCPS_TIME_WAIT)
         return;
+    if (pcb->timer_kind != TCP_TMR_RTO) {
+        /* A loss probe or RACK's reordering window, not a timeout (RFC 8985 6.3, 7.3). */
+        enum tcp_timer_kind kind = pcb->timer_kind;
+
+        pcb->timer_kind = TCP_TMR_RTO;
+        if (syn || pcb->nsegs == 0) {
+            if (tcp_flight_size(pcb) > 0)
+                tcp_rexmit_restart(pcb);
+        } else if (kind == TCP_TMR_REO) {
+            tcp_rack_timeout(pcb);
+        } else {
+            tcp_tlp_fire(pcb);
+        }
+        return;
+    }
     if (!syn && !persist && tcp_flight_size(pcb) == 0)
         return;                           /* nothing in flight: nothing to do */
     /* The persist timer never gives up while the peer answers (retries reset on each ACK). */

@@ -5,12 +5,13 @@
 # FLOW_MB MB each way through the echo server intact under --impair drop=1%,reorder=1%,delay=2ms
 # --seed 7, timed against the same transfer on the same path without loss (--impair delay=2ms),
 # with fast retransmits among its recoveries, not only timeouts (tcp.fast_rexmit > 0).
-# FLOW_MB defaults to 50 (the issue's figure): about 35 s under this loss on the 2-core test
-# machine. The issue asks for at most 3x the loss-free time; without SACK (not implemented)
-# tapstack measures about 7x, so the check guards against regressions at SLOWDOWN_MAX (12x):
-# before Limited Transmit, Early Retransmit and a streaming echo it was 20-30x.
+# FLOW_MB defaults to 50 (the issue's figure). The lossy transfer must finish within
+# SLOWDOWN_MAX (3, the issue's figure) times the loss-free one: with SACK and RACK-TLP it takes
+# about 2-2.4x on the 2-core test machine (about 10-11 s against 4.8 s); with --no-sack
+# (NewReno) it took 7-8x. The kernel in the lab negotiates SACK with the stack.
 # RFC 9293 3.8.6 (flow control, zero-window probing), RFC 1122 4.2.2.17, RFC 5681 3.2
-# (fast retransmit), RFC 6582 (NewReno), RFC 6298 5.5. Captures judged by tshark (tcplib.sh).
+# (fast retransmit), RFC 2018 (SACK), RFC 8985 (RACK-TLP), RFC 6675, RFC 6298 5.5.
+# Captures judged by tshark (tcplib.sh).
 # shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tcplib.sh
@@ -19,7 +20,7 @@
 FLOW_MB=${FLOW_MB:-50}
 SIZE=$((FLOW_MB * 1024 * 1024))
 LOSSY_MAX=${FLOW_LOSSY_MAX:-150}         # the lossy transfer, seconds at most
-SLOWDOWN_MAX=${FLOW_SLOWDOWN_MAX:-12}    # lossy time / loss-free time, at most (goal: 3)
+SLOWDOWN_MAX=${FLOW_SLOWDOWN_MAX:-3}     # lossy time / loss-free time, at most (issue 5)
 IMPAIR=drop=1%,reorder=1%,delay=2ms
 SEED=7
 
@@ -105,12 +106,15 @@ slowdown() {
     l=$(cat "$TMP/lossy.time")
     echo "loss-free (delay=2ms): $c s; lossy ($IMPAIR, seed $SEED): $l s;" \
         "$(awk -v c="$c" -v l="$l" 'BEGIN { printf "%.1f", l / c }')x (want <= ${SLOWDOWN_MAX}x)"
-    grep -E '^(impair\.|tcp\.(rexmit|fast_rexmit|partial_ack|dup_ack|ooo_kept|timeout_drop) )' \
+    grep -E '^(impair\.|tcp\.(rexmit|fast_rexmit|rack_lost|sack_rexmit|tlp|undo|dsack_(in|out))' \
         "$TMP/l1"
+    grep -E '^tcp\.(ooo_kept|timeout_drop) ' "$TMP/l1"
     awk -v c="$c" -v l="$l" -v m="$SLOWDOWN_MAX" 'BEGIN { exit !(l <= m * c) }'
 }
 check "tcp.echo_${FLOW_MB}mb_lossy_within_${SLOWDOWN_MAX}x_loss_free" slowdown
 check stats.lossy_fast_rexmit_gt_0 delta_is tcp.fast_rexmit -ge 1 "$TMP/l0" "$TMP/l1"
+# The kernel offered SACK and the stack took it: losses were found by RACK (RFC 8985).
+check stats.lossy_rack_lost_gt_0 delta_is tcp.rack_lost -ge 1 "$TMP/l0" "$TMP/l1"
 check stats.lossy_impair_dropped_gt_0 delta_is impair.dropped -ge 1 "$TMP/l0" "$TMP/l1"
 check stats.lossy_no_connection_dropped delta_is tcp.timeout_drop -eq 0 "$TMP/l0" "$TMP/l1"
 check pkb.in_use_back_after_lossy delta_is pkb.in_use -eq 0 "$TMP/l0" "$TMP/l1"

@@ -26,6 +26,7 @@ Suite *parsers_suite(void);
 Suite *arp_suite(void);
 Suite *ipv4_icmp_suite(void);
 Suite *tcp_suite(void);
+Suite *tcp_sack_suite(void);
 Suite *impair_suite(void);
 
 /* The lab network the fixture builds. */

@@ -28,6 +28,7 @@ static Suite *(*const suites[])(void) = {
     udp_suite,
     socket_suite,
     tcp_suite,
+    tcp_sack_suite,
     impair_suite,
     http_suite,
 };
