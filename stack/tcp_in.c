@@ -304,22 +304,41 @@ tcp_ooo_remove(struct tcp_pcb *pcb, int i)
 }
 
 /*
- * Add [start, end) to the out-of-order ranges, merging neighbours; the range
- * it ends up in moves to the front (the first SACK block, RFC 2018 4). False
- * if there is no room. *dup: the whole of it was already held.
+ * The first part of [start, end) that the out-of-order ranges already hold:
+ * data that came twice, for a D-SACK block (RFC 2883 4). False if none.
  */
 static bool
-tcp_ooo_add(struct tcp_pcb *pcb, uint32_t start, uint32_t end, bool *dup)
+tcp_ooo_overlap(const struct tcp_pcb *pcb, uint32_t start, uint32_t end, struct tcp_range *dup)
+{
+    bool found = false;
+
+    for (int i = 0; i < pcb->nooo; i++) {
+        uint32_t s = seq_gt(start, pcb->ooo[i].start) ? start : pcb->ooo[i].start;
+        uint32_t e = seq_lt(end, pcb->ooo[i].end) ? end : pcb->ooo[i].end;
+
+        if (seq_lt(s, e) && (!found || seq_lt(s, dup->start))) {
+            dup->start = s;
+            dup->end = e;
+            found = true;
+        }
+    }
+    return found;
+}
+
+/*
+ * Add [start, end) to the out-of-order ranges, merging neighbours; the range
+ * it ends up in moves to the front (the first SACK block, RFC 2018 4). False
+ * if there is no room.
+ */
+static bool
+tcp_ooo_add(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
 {
     struct tcp_range r = { start, end };
     int i;
 
-    *dup = false;
     for (i = 0; i < pcb->nooo;) {
         struct tcp_range *o = &pcb->ooo[i];
 
-        if (seq_leq(o->start, start) && seq_geq(o->end, end))
-            *dup = true;
         if (seq_leq(r.start, o->end) && seq_geq(r.end, o->start)) {
             if (seq_lt(o->start, r.start))
                 r.start = o->start;
@@ -567,7 +586,8 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
 {
     uint32_t seq = th->seq, dlen = (uint32_t)(p->len - th->hlen);
     const uint8_t *data = p->data + th->hlen;
-    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false, dup_now = false, dup;
+    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false, dup_now = false;
+    bool dup_noted = false;
     uint32_t seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0);
     uint32_t wnd = tcp_rcv_window(pcb), snd_nxt_before;
 
@@ -613,8 +633,10 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             fin = false;                      /* the FIN too is old */
             cut = dlen;
         }
-        if (cut > 0)
+        if (cut > 0) {
             tcp_sack_note_dup(pcb, seq, seq + cut);   /* rides on our next ACK */
+            dup_noted = true;
+        }
         data += cut;
         dlen -= cut;
         seq += cut;
@@ -695,7 +717,11 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
     if (dlen > 0 && (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
                      pcb->state == TCPS_FIN_WAIT_2)) {
         uint32_t off = pcb->rcv.len + (seq - pcb->rcv_nxt);
+        struct tcp_range dup = { 0, 0 };
 
+        /* Some of it held out of order already: a D-SACK for that part (RFC 2883 4). */
+        if (!dup_noted && tcp_ooo_overlap(pcb, seq, seq + dlen, &dup))
+            tcp_sack_note_dup(pcb, dup.start, dup.end);
         if (seq == pcb->rcv_nxt) {
             ring_write_at(&pcb->rcv, off, data, dlen);
             pcb->rcv.len += dlen;
@@ -706,12 +732,10 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             tcp_ooo_advance(pcb);
             need_ack = true;
             STAT_INC(tcp, data_in);
-        } else if (tcp_ooo_add(pcb, seq, seq + dlen, &dup)) {
+        } else if (tcp_ooo_add(pcb, seq, seq + dlen)) {
             /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
             ring_write_at(&pcb->rcv, off, data, dlen);
             STAT_INC(tcp, ooo_kept);
-            if (dup)
-                tcp_sack_note_dup(pcb, seq, seq + dlen);
             dup_now = true;
             fin = false;
         } else {

@@ -173,13 +173,20 @@ rack_sent_after(uint64_t t1, uint32_t order1, uint64_t t2, uint32_t order2)
     return t1 > t2 || (t1 == t2 && seq_gt(order1, order2));
 }
 
+/* The newest-sent segment an ACK delivers: its RTT becomes RACK.rtt (RFC 8985 6.2 step 2). */
+struct rack_ack {
+    bool any;
+    uint64_t xmit_us;
+    uint32_t order;
+};
+
 /*
  * Segment s has been delivered (cumulatively ACKed or SACKed): steps 1-3.
  * A retransmitted segment ACKed sooner than the minimum RTT after its resend
  * may be the original's ACK: it tells nothing about time (step 2).
  */
 static void
-rack_delivered(struct tcp_pcb *pcb, const struct tcp_seg *s, uint64_t now)
+rack_delivered(struct tcp_pcb *pcb, const struct tcp_seg *s, uint64_t now, struct rack_ack *ra)
 {
     uint32_t rtt = (uint32_t)(now - s->xmit_us);
 
@@ -187,8 +194,13 @@ rack_delivered(struct tcp_pcb *pcb, const struct tcp_seg *s, uint64_t now)
         return;
     if (!(s->flags & SEG_RETRANS) && (pcb->min_rtt_us == 0 || rtt < pcb->min_rtt_us))
         pcb->min_rtt_us = rtt ? rtt : 1;  /* step 1 (LIMIT: the minimum over the connection) */
-    if (rack_sent_after(s->xmit_us, s->order, pcb->rack_xmit_us, pcb->rack_order)) {
+    if (!ra->any || rack_sent_after(s->xmit_us, s->order, ra->xmit_us, ra->order)) {
+        ra->any = true;
+        ra->xmit_us = s->xmit_us;
+        ra->order = s->order;
         pcb->rack_rtt_us = rtt;
+    }
+    if (rack_sent_after(s->xmit_us, s->order, pcb->rack_xmit_us, pcb->rack_order)) {
         pcb->rack_xmit_us = s->xmit_us;
         pcb->rack_order = s->order;
     }
@@ -372,7 +384,7 @@ sack_dsack(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
 
 /* Mark the segments that lie wholly inside [start, end) as SACKed; bytes newly SACKed. */
 static uint32_t
-sack_mark(struct tcp_pcb *pcb, uint32_t start, uint32_t end, uint64_t now)
+sack_mark(struct tcp_pcb *pcb, uint32_t start, uint32_t end, uint64_t now, struct rack_ack *ra)
 {
     uint32_t newly = 0;
 
@@ -385,7 +397,7 @@ sack_mark(struct tcp_pcb *pcb, uint32_t start, uint32_t end, uint64_t now)
             continue;
         s->flags = (uint8_t)((s->flags | SEG_SACKED) & ~SEG_LOST);
         newly += seg_len(s);
-        rack_delivered(pcb, s, now);
+        rack_delivered(pcb, s, now, ra);
     }
     return newly;
 }
@@ -429,6 +441,7 @@ tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked)
     uint64_t now = clock_now();
     uint32_t delivered = 0;
     bool dsack = false, entered = false;
+    struct rack_ack ra = { false, 0, 0 };
     unsigned lost;
 
     /* Cumulatively acknowledged segments leave the scoreboard. */
@@ -438,7 +451,7 @@ tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked)
         if (seq_leq(s->end, pcb->snd_una)) {
             if (!(s->flags & SEG_SACKED)) {
                 delivered += seg_len(s);
-                rack_delivered(pcb, s, now);
+                rack_delivered(pcb, s, now, &ra);
             }
             pcb->seg_head = (pcb->seg_head + 1) % TCP_SEGS_MAX;
             pcb->nsegs--;
@@ -469,7 +482,7 @@ tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked)
             STAT_INC(tcp, sack_ignored);
             continue;
         }
-        delivered += sack_mark(pcb, start, end, now);
+        delivered += sack_mark(pcb, start, end, now, &ra);
     }
     tlp_ack(pcb, th->ack, dsack);
     rack_update_reo_wnd(pcb, dsack);

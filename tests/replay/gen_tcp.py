@@ -26,10 +26,22 @@ leaves a choice (veclib.py names each value):
 - RTO 1 s before any RTT sample (RFC 6298 2.1), doubled per timeout (5.5);
 - the replay ends DRAIN_S after the last frame: the services close their sockets, so an open
   connection ends with the stack's FIN (docs/replay.md).
+
+SACK (RFC 2018, D-SACK RFC 2883, RACK RFC 8985), when the peer's SYN offers SACK-permitted:
+
+- the SYN-ACK answers with NOP,NOP,SACK-permitted after the MSS option (RFC 2018 2);
+- every ACK sent while out-of-order data is held carries NOP,NOP,SACK with the blocks, the
+  one the arriving segment ended up in first, then the others most recently reported first
+  (RFC 2018 4), at most 4 (40 bytes of options); once nothing is held, no SACK option;
+- a duplicate segment is reported once, in the first block of the next ACK (a D-SACK); if it
+  lies in a block held above the ACK, that block follows it (RFC 2883 4);
+- as a sender the stack finds losses with RACK (RFC 8985 6): a segment is lost when a segment
+  sent after it has been delivered and RACK.rtt + RACK.reo_wnd has passed since it was sent.
 """
 from veclib import (Vector, main, hello, echo_request, expect_echo_reply, expect_tcp, tcp_in,
                     mss_option, expect_end_fin, Conn, PEER_PORT, PEER_WIN,
-                    TCP_RCVBUF, TCP_MSS, TCP_DEFAULT_MSS, TCP_DELACK_S, TCP_RTO_INIT_S, DRAIN_S)
+                    TCP_RCVBUF, TCP_MSS, TCP_DEFAULT_MSS, TCP_DELACK_S, TCP_RTO_INIT_S, DRAIN_S,
+                    us)
 
 ECHO, DISCARD, CLOSED = 7, 9, 9999
 
@@ -501,10 +513,276 @@ def tcp_mss_default():
     return v
 
 
+def tcp_sack_permitted():
+    v = Vector("tcp-sack-permitted",
+               "a SYN with MSS 1460 and SACK-permitted (after NOP,NOP, as Linux sends it) gets a "
+               "SYN-ACK with the options 02 04 05 b4 01 01 04 02 (MSS 1460, NOP, NOP, "
+               "SACK-permitted); data in order is echoed with no SACK option (nothing to report); "
+               "tcp-handshake shows the SYN-ACK without SACK-permitted for a SYN without it",
+               "RFC 2018 2 (SACK-permitted on the SYN and the SYN-ACK, never later), 4 (SACK "
+               "blocks only while data is missing); RFC 9293 3.7.1 (MSS), 3.10.7.2")
+    hello(v)
+    c = Conn(v, dport=ECHO, irs=0xD0000000, sport=40013)
+    c.open(0.010, ack_t=0.020, sack=True)
+    d = b"sack me if you can"
+    n = c.peer(0.030, "PA", 1, 1, d, note="(18 bytes, in order)")
+    c.rcv(len(d))
+    echo_of(c, 0.030, n, d, "in[%d].tcp.data" % n,
+            "; no options (dataofs 5): RFC 2018 2 allows SACK-permitted on SYNs only, and there "
+            "is no out-of-order data for a SACK option to report (RFC 2018 4)")
+    c.peer(0.040, "A", 19, 19, note="(ACKs the echo)")
+    expect_end_fin(v, c, 0.040 + DRAIN_S, "; no options")
+    v.total("the SYN-ACK with SACK-permitted, the echo, the FIN at the end; no option but on the "
+            "SYN-ACK")
+    return v
+
+
+def tcp_sack_blocks():
+    v = Vector("tcp-sack-blocks",
+               "on a SACK connection to the discard port, 100-byte segments 2, 4, 6, 8, 10 arrive "
+               "before 0: each gets an immediate ACK (ACK = RCV.NXT) whose SACK blocks start with "
+               "the block of the segment that arrived, then the others most recent first, at most "
+               "4 (the oldest drops out); segment 3 merges 2-4 into one block; segments that "
+               "fill (part of) the gap get an immediate ACK, with the blocks still held and no "
+               "SACK option once everything is in order; the peer's sequence numbers wrap 2^32 "
+               "inside a block",
+               "RFC 2018 3 (block edges), 4 (SHOULD SACK while data is held; the first block MUST "
+               "hold the arriving segment unless it advanced the ACK; then the most recently "
+               "reported blocks; 4 blocks in 40 bytes); RFC 5681 4.2 (immediate ACK out of order "
+               "and for a segment filling a gap); RFC 9293 3.4 (modulo 2^32)")
+    hello(v)
+    # The peer's ISN 0x300 below 2^32: stream byte 767 (IRS+768, in segment 7) is sequence 0.
+    c = Conn(v, dport=DISCARD, irs=0xFFFFFD00, sport=40014)
+    c.open(0.010, ack_t=0.020, sack=True)
+
+    def seg(i):
+        """Segment i: stream bytes 100*i .. 100*i+99, sequence IRS+1+100*i."""
+        return (1 + 100 * i, 101 + 100 * i)
+
+    def send(t, i, note):
+        a, b = seg(i)
+        return c.peer(t, "PA", a, 1, pattern(100, 100 * i), note="(segment %d, bytes %d-%d: %s)"
+                      % (i, a - 1, b - 2, note))
+
+    ooo = ("RFC 5681 4.2: out of order, an immediate duplicate ACK (ACK = RCV.NXT = IRS+%d); "
+           "RFC 2018 4: ")
+    t = 0.030
+    send(t, 2, "bytes 0-199 missing")
+    c.stack(t, "A", why=ooo % 1 + "the first block is the block holding the segment that "
+            "arrived", sack=[seg(2)])
+    t = 0.040
+    send(t, 4, "another gap")
+    c.stack(t, "A", why=ooo % 1 + "the block of the arriving segment first, then the block "
+            "reported before", sack=[seg(4), seg(2)])
+    t = 0.050
+    send(t, 6, "a third block")
+    c.stack(t, "A", why=ooo % 1 + "most recent first", sack=[seg(6), seg(4), seg(2)])
+    t = 0.060
+    send(t, 8, "a fourth block, past 2^32")
+    c.stack(t, "A", why=ooo % 1 + "most recent first; segment 8's block lies past 2^32: "
+            "IRS+801-IRS+901 = 0x%08x-0x%08x (RFC 9293 3.4)"
+            % ((c.irs + 801) & 0xFFFFFFFF, (c.irs + 901) & 0xFFFFFFFF),
+            sack=[seg(8), seg(6), seg(4), seg(2)])
+    t = 0.070
+    send(t, 10, "a fifth block")
+    c.stack(t, "A", why=ooo % 1 + "4 blocks fill the 40 bytes of options (RFC 2018 3: 8n+2 "
+            "bytes, n <= 4): the 4 most recently reported, the oldest (segment 2) is left out "
+            "(it is still held)", sack=[seg(10), seg(8), seg(6), seg(4)])
+    t = 0.080
+    send(t, 3, "joins segments 2 and 4")
+    c.stack(t, "A", why=ooo % 1 + "segments 2, 3 and 4 are one contiguous block now, reported "
+            "first (the arriving segment's block); the blocks it swallowed are not repeated "
+            "(they are subsets), then the others most recent first",
+            sack=[(seg(2)[0], seg(4)[1]), seg(10), seg(8), seg(6)])
+    t = 0.090
+    send(t, 0, "in order: RCV.NXT moves to segment 1, still missing")
+    c.rcv(100, unread=100)
+    c.stack(t, "A", why="RFC 5681 4.2: the segment fills part of the gap: an immediate ACK, "
+            "ACK = RCV.NXT = IRS+101 (before the discard server reads it: window 65535 - 100, "
+            "right edge held, RFC 1122 4.2.3.3); RFC 2018 4: it advanced the ACK, so no block "
+            "has to hold it; the 4 blocks held are reported, most recently reported first",
+            sack=[(seg(2)[0], seg(4)[1]), seg(10), seg(8), seg(6)])
+    c.rcv(0)
+    t = 0.100
+    send(t, 1, "fills the first gap")
+    c.rcv(400, unread=400)
+    c.stack(t, "A", why="RFC 5681 4.2: a gap filled: an immediate ACK of segments 0-4, "
+            "ACK = RCV.NXT = IRS+501; RFC 2018 4: SACK goes on while data is held: the 3 blocks "
+            "left, most recently reported first", sack=[seg(10), seg(8), seg(6)])
+    c.rcv(0)
+    t = 0.110
+    send(t, 7, "joins segments 6 and 8; its byte 767 is sequence number 0")
+    c.stack(t, "A", why=ooo % 501 + "segments 6-8 are one block now (it spans the wrap of "
+            "2^32: IRS+601 = 0x%08x to IRS+901 = 0x%08x), first; then segment 10"
+            % ((c.irs + 601) & 0xFFFFFFFF, (c.irs + 901) & 0xFFFFFFFF),
+            sack=[(seg(6)[0], seg(8)[1]), seg(10)])
+    t = 0.120
+    send(t, 5, "fills the second gap")
+    c.rcv(400, unread=400)
+    c.stack(t, "A", why="RFC 5681 4.2: a gap filled: an immediate ACK, ACK = RCV.NXT = IRS+901 "
+            "(in sequence space 0x%08x: past 2^32); RFC 2018 4: segment 10 is still held, its "
+            "block is reported" % ((c.irs + 901) & 0xFFFFFFFF), sack=[seg(10)])
+    c.rcv(0)
+    t = 0.130
+    send(t, 9, "fills the last gap")
+    c.rcv(200, unread=200)
+    c.stack(t, "A", why="RFC 5681 4.2: the last gap filled: an immediate ACK of everything, "
+            "ACK = RCV.NXT = IRS+1101; no SACK option (dataofs 5): nothing out of order is held "
+            "(RFC 2018 4: SACK 'SHOULD be included in all ACKs which do not ACK the highest "
+            "sequence number in the data receiver's queue': this one does)")
+    c.rcv(0)
+    t = 0.200
+    send(t, 11, "in order, after everything")
+    c.rcv(100)
+    c.stack(t + TCP_DELACK_S, "A",
+            why="in order again: the lone segment's ACK is delayed by the stack's 40 ms (RFC "
+            "1122 4.2.3.2); no SACK option: nothing is held")
+    expect_end_fin(v, c, 0.200 + DRAIN_S, "; no SACK option")
+    v.total("the SYN-ACK, one immediate ACK per out-of-order or gap-filling segment (11), the "
+            "delayed ACK of the last segment, the FIN at the end; the discard server sends no "
+            "data")
+    return v
+
+
+def tcp_dsack():
+    v = Vector("tcp-dsack",
+               "on a SACK connection to the discard port, a duplicate of data already ACKed gets "
+               "an immediate ACK whose only block is the duplicate range (a D-SACK); the next ACK "
+               "does not repeat it; a segment half old, half new gets a D-SACK of its old half "
+               "before the blocks held; a duplicate of an out-of-order segment gets the D-SACK "
+               "block first, then the larger block that holds it, then the other blocks",
+               "RFC 2883 4 (the first block reports the duplicate, at most once; the second the "
+               "block holding it, if above the ACK), 4.1.1 (example 1: a duplicate below the ACK), "
+               "4.1.3 (example 3: a duplicate of out-of-order data), 4.1.4 (example 4: a duplicate "
+               "subsegment); RFC 2018 4; RFC 9293 3.10.7.4 first (an "
+               "old segment gets <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>); RFC 5681 4.2")
+    hello(v)
+    c = Conn(v, dport=DISCARD, irs=0xE0000000, sport=40015)
+    c.open(0.010, ack_t=0.020, sack=True)
+
+    def seg(a, b, t, note):
+        return c.peer(t, "PA", a, 1, pattern(b - a, a - 1),
+                      note="(bytes %d-%d: %s)" % (a - 1, b - 2, note))
+
+    seg(1, 101, 0.030, "in order")
+    c.rcv(100)
+    c.stack(0.030 + TCP_DELACK_S, "A",
+            why="a lone segment in order: the delayed ACK, 40 ms later (RFC 1122 4.2.3.2, the "
+            "stack's 40 ms); no SACK option (nothing held, no duplicate)")
+    seg(1, 101, 0.100, "the same bytes again: the peer did not see the ACK")
+    c.stack(0.100, "A", why="RFC 9293 3.10.7.4 first: all old, not acceptable: "
+            "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> at once; RFC 2883 4 / 4.1.1: the first SACK "
+            "block reports the duplicate, IRS+1-IRS+101, below the ACK (that is how the sender "
+            "tells a D-SACK), and it is the only block (nothing is held out of order); as in its "
+            "example 1",
+            sack=[(1, 101)])
+    seg(201, 301, 0.110, "out of order: bytes 100-199 missing")
+    c.stack(0.110, "A", why="RFC 5681 4.2 / RFC 2018 4: an immediate duplicate ACK with the "
+            "block of the arriving segment; no D-SACK: RFC 2883 4, each duplicate is reported "
+            "in one D-SACK block only", sack=[(201, 301)])
+    seg(51, 151, 0.120, "50 old bytes, then 50 new ones at RCV.NXT")
+    c.rcv(50, unread=50)
+    c.stack(0.120, "A", why="RFC 9293 3.10.7.4: acceptable, the old half trimmed, RCV.NXT = "
+            "IRS+151; RFC 5681 4.2: it fills part of the gap, an immediate ACK (before the "
+            "discard server reads the 50 bytes); RFC 2883 4 / 4.1.4 (example 4): the first block "
+            "is the duplicate subsegment only, IRS+51-IRS+101 (below the ACK), then the block "
+            "held (RFC 2018 4)",
+            sack=[(51, 101), (201, 301)])
+    c.rcv(0)
+    seg(301, 401, 0.130, "joins the block held")
+    c.stack(0.130, "A", why="RFC 2018 4: out of order, one block IRS+201-IRS+401 now; no D-SACK "
+            "(the last one was reported)", sack=[(201, 401)])
+    seg(501, 601, 0.140, "out of order, a second block")
+    c.stack(0.140, "A", why="RFC 2018 4: the arriving segment's block first, then the other",
+            sack=[(501, 601), (201, 401)])
+    seg(201, 301, 0.150, "a duplicate of out-of-order data held (in the older block)")
+    c.stack(0.150, "A", why="RFC 2883 4 / 4.1.3 (example 3): the first block is the duplicate, "
+            "IRS+201-IRS+301 (inside the second block, which is how the sender tells a D-SACK "
+            "above the ACK); the second block is the (larger) block held that contains it, "
+            "IRS+201-IRS+401, though it is not the one that changed last; then the other block "
+            "(RFC 2018 4)", sack=[(201, 301), (201, 401), (501, 601)])
+    seg(151, 201, 0.160, "fills the first gap")
+    c.rcv(250, unread=250)
+    c.stack(0.160, "A", why="RFC 5681 4.2: a gap filled: an immediate ACK, ACK = RCV.NXT = "
+            "IRS+401; RFC 2018 4: the block still held; no D-SACK (RFC 2883 4: reported once)",
+            sack=[(501, 601)])
+    c.rcv(0)
+    seg(401, 501, 0.170, "fills the last gap")
+    c.rcv(200, unread=200)
+    c.stack(0.170, "A", why="RFC 5681 4.2: the last gap filled: an immediate ACK of everything, "
+            "ACK = RCV.NXT = IRS+601; no SACK option: nothing held, no duplicate")
+    c.rcv(0)
+    expect_end_fin(v, c, 0.170 + DRAIN_S)
+    v.total("the SYN-ACK, the delayed ACK of the first segment, one immediate ACK for each later "
+            "segment (7), the FIN at the end")
+    return v
+
+
+def tcp_sack_rack():
+    # RTT 100 ms for every segment: the peer answers each one 100 ms after it was sent.
+    rtt = 0.100
+    t1, t2, t3 = 0.120, 0.125, 0.130           # the peer's segments, echoed at once
+    reo_wnd = rtt / 4                          # RFC 8985 6.2 step 4, see below
+    t_lost = t2 + rtt + reo_wnd                # RFC 8985 6.2 step 5
+    v = Vector("tcp-sack-rack",
+               "on a SACK connection (peer MSS 400), three 400-byte segments echoed 5 ms apart; "
+               "the peer ACKs the first and SACKs the third, 100 ms after each was sent: the stack "
+               "sends only the second again, when RACK judges it lost, at xmit_ts(2) + RACK.rtt "
+               "+ RACK.reo_wnd = 0.125 + 0.100 + 0.100/4 = 0.250 s (the reordering timer), not "
+               "at the SACK, not the SACKed third, not after an RTO",
+               "RFC 8985 6.2 (steps 1-5: RACK.rtt, min_RTT, reo_wnd = min(reo_wnd_mult * "
+               "min_RTT / 4, SRTT), lost when now >= xmit_ts + RACK.rtt + reo_wnd), 6.3 (the "
+               "reordering timer); RFC 2018; RFC 6675 / RFC 6937 (recovery sends the lost "
+               "segment); RFC 6298 2.2 (SRTT); RFC 5681 3.1 (IW 4 * 400)")
+    hello(v)
+    c = Conn(v, dport=ECHO, irs=0xF0000000, sport=40016)
+    c.open(0.010, ack_t=0.020, mss=400, sack=True)
+    ds = [pattern(400, 400 * i) for i in range(3)]
+    ns = []
+    for i, t in enumerate((t1, t2, t3)):
+        n = c.peer(t, "PA", 1 + 400 * i, 1, ds[i], note="(400 bytes, segment %d)" % (i + 1))
+        ns.append(n)
+        c.rcv(400)
+        echo_of(c, t, n, ds[i], "in[%d].tcp.data" % n,
+                "; E%d: a full segment for the peer's MSS 400 (RFC 9293 3.7.1), so Nagle does "
+                "not hold it; the initial window 4 * 400 (RFC 5681 3.1, SMSS <= 1095) lets all "
+                "three go; no SACK option (nothing held); xmit_ts(E%d) = %.3f"
+                % (i + 1, i + 1, t))
+    c.peer(t1 + rtt, "A", 1201, 401,
+           note="(ACKs E1, 100 ms after it was sent: RFC 6298 first sample R = 100 ms, SRTT = "
+           "100 ms; RACK: min_RTT = RACK.rtt = 100 ms, RACK.xmit_ts = %.3f)" % t1)
+    c.peer(t3 + rtt, "A", 1201, 401, sack=[(801, 1201)],
+           note="(a duplicate ACK that SACKs E3, 100 ms after it was sent: RACK.rtt = 100 ms, "
+           "RACK.xmit_ts = %.3f; E2, sent at %.3f before it, is missing)" % (t3, t2))
+    c.stack(t_lost, "PA", 401, data=ds[1], data_ref="in[%d].tcp.data" % ns[1],
+            why="RFC 8985 6.2 step 5: E2 was sent before the most recently sent delivered segment "
+            "(E3), so it is lost when now >= xmit_ts(E2) + RACK.rtt + RACK.reo_wnd, with RACK.rtt "
+            "= 0.100 (E3: %.3f - %.3f, step 2) and RACK.reo_wnd = min(reo_wnd_mult * min_RTT / "
+            "4, SRTT) = min(1 * 0.100 / 4, 0.100) = 0.025 (step 4: no reordering seen, not in "
+            "recovery, 1 segment SACKed < DupThresh 3, no D-SACK so reo_wnd_mult = 1; min_RTT = "
+            "0.100: the RFC 6298 sample of E1, and every segment's RTT is 0.100, so any min "
+            "filter gives it; SRTT = 0.100 by RFC 6298 2.2): %.3f + 0.100 + "
+            "0.025 = %.3f; at the SACK (%.3f) that is still ahead, so the reordering timer "
+            "(6.3) fires then, and the loss starts recovery, which sends the lost segment first "
+            "(RFC 6675 5, PRR RFC 6937: pipe 0 < ssthresh, one segment): the same 400 bytes, "
+            "SEQ = ISS+401, ACK = RCV.NXT; E3 (SACKed) is not sent again; an RTO would come "
+            "only at %.3f (1 s after the ACK at %.3f, RFC 6298 2.4/5.3)"
+            % (t3 + rtt, t3, t2, t_lost, t3 + rtt, t1 + rtt + TCP_RTO_INIT_S, t1 + rtt))
+    c.peer(t_lost + rtt, "A", 1201, 1201, note="(ACKs everything: the resent E2 arrived)")
+    expect_end_fin(v, c, t_lost + rtt + DRAIN_S,
+                   "; nothing between: every segment is acknowledged, no timer is left")
+    assert us(t_lost) == 250000
+    v.total("the SYN-ACK, the three echoes, the one retransmission of E2 at exactly %.6f, the "
+            "FIN at the end; no ACKs of the peer's pure ACKs, no other retransmission, no loss "
+            "probe" % t_lost)
+    return v
+
+
 VECTORS = [tcp_handshake, tcp_rst_closed_port, tcp_data_both_ways, tcp_delayed_ack,
            tcp_out_of_order, tcp_duplicate, tcp_retransmit, tcp_zero_window_probe,
            tcp_fin_from_peer, tcp_rst_in_window, tcp_rst_out_of_window, tcp_rst_exact,
-           tcp_syn_in_window, tcp_mss_default]
+           tcp_syn_in_window, tcp_mss_default, tcp_sack_permitted, tcp_sack_blocks, tcp_dsack,
+           tcp_sack_rack]
 
 if __name__ == "__main__":
     main(VECTORS)

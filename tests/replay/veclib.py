@@ -267,6 +267,24 @@ def mss_option(mss):
     return struct.pack("!BBH", 2, 4, mss)
 
 
+# RFC 2018 2: SACK-permitted, kind 4, length 2 (on a SYN only), after two NOPs (kind 1) that
+# keep what follows 32-bit aligned: how Linux without timestamps, and the stack, send it.
+SACK_PERMITTED = b"\x01\x01\x04\x02"
+
+
+def sack_option(blocks):
+    """RFC 2018 3: NOP, NOP, kind 5, length 2 + 8n, then n blocks (left edge = the first
+    sequence number of the block, right edge = the one just after its last byte), absolute
+    sequence numbers modulo 2^32."""
+    return (struct.pack("!BBBB", 1, 1, 5, 2 + 8 * len(blocks)) +
+            b"".join(struct.pack("!II", a & 0xFFFFFFFF, b & 0xFFFFFFFF) for a, b in blocks))
+
+
+def blocks_text(base, blocks):
+    """'IRS+201-IRS+301 IRS+401-IRS+501': SACK blocks as offsets, for the notes and reasons."""
+    return " ".join("%s%+d-%s%+d" % (base, a, base, b) for a, b in blocks)
+
+
 def tcp_segment(src, dst, sport, dport, seq, ack, flags, win, data=b"", options=b"", urg=0):
     """A TCP header and data, by hand (nothing left to a library's defaults), with the checksum
     over the pseudo-header, header and data (RFC 9293 3.1). The ACK field is written as given
@@ -370,9 +388,13 @@ class Conn:
         self.unread = unread
 
     # the peer's segments
-    def peer(self, t, flags, seq, ack=0, data=b"", win=PEER_WIN, options=b"", note=""):
-        """An input segment; seq and ack are offsets from IRS and ISS."""
+    def peer(self, t, flags, seq, ack=0, data=b"", win=PEER_WIN, options=b"", note="",
+             sack=None):
+        """An input segment; seq and ack are offsets from IRS and ISS. sack: SACK blocks
+        [(a, b)], offsets from ISS, sent as the option NOP, NOP, SACK (RFC 2018 3)."""
         self.ip_id += 1
+        if sack:
+            options = bytes(options) + sack_option([(self.iss + a, self.iss + b) for a, b in sack])
         ackv = (self.iss + ack) & 0xFFFFFFFF if "A" in flags else 0
         f = tcp_in((self.irs + seq) & 0xFFFFFFFF, ackv, flags, data, self.sport, self.dport, win,
                    options, src=self.peer_ip, src_mac=self.peer_mac, ip_id=self.ip_id)
@@ -381,13 +403,21 @@ class Conn:
             " ack ISS%+d" % ack if "A" in flags else "", win,
             " len %d" % len(data) if data else "", " <mss %d>" % struct.unpack("!H", options[2:4])[0]
             if options[:2] == b"\x02\x04" else "")
+        if sack:
+            desc += " <sack %s>" % blocks_text("ISS", sack)
         return self.v.send(t, f, desc + ("  " + note if note else ""))
 
     # the stack's segments
-    def stack(self, t, flags, seq=None, data=b"", data_ref=None, win=None, options=b"", why=""):
+    def stack(self, t, flags, seq=None, data=b"", data_ref=None, win=None, options=b"", why="",
+              sack=None):
         """An expected segment from the stack with SEQ = ISS + seq (default: SND.NXT, the end of
         what it sent so far) and, if ACK is set, ACK = RCV.NXT and WND = window() (or win);
-        takes the next IP ID."""
+        takes the next IP ID. sack: the SACK blocks [(a, b)] it must carry, offsets from IRS, in
+        order (the option NOP, NOP, SACK, RFC 2018 3; the reason gets them spelled out)."""
+        if sack:
+            options = bytes(options) + sack_option([(self.irs + a, self.irs + b) for a, b in sack])
+            why += " [SACK option: NOP,NOP,kind 5,length %d, blocks %s]" % (
+                2 + 8 * len(sack), blocks_text("IRS", sack))
         if seq is None:
             seq = self.snd_max
         self.snd_max = max(self.snd_max, seq + len(data) + ("S" in flags) + ("F" in flags))
@@ -401,32 +431,50 @@ class Conn:
                           ack_ref=self.ack_ref(self.rcv_nxt) if "A" in flags else "",
                           data_ref=data_ref, to_mac=self.peer_mac, dst=self.peer_ip, why=why)
 
-    def syn(self, t, win=PEER_WIN, mss=TCP_MSS, note=""):
-        """The peer's SYN (with an MSS option unless mss is None): fixes the ISS."""
+    def syn(self, t, win=PEER_WIN, mss=TCP_MSS, note="", sack=False):
+        """The peer's SYN (with an MSS option unless mss is None, then NOP, NOP,
+        SACK-permitted if sack): fixes the ISS."""
         self.syn_t_us = us(t)
         self.iss = tsrand.tcp_isn(self.v.seed or DEFAULT_SEED, self.syn_t_us, STACK_IP,
                                   self.dport, self.peer_ip, self.sport)
         self.ip_id += 1
-        opts = mss_option(mss) if mss else b""
+        opts = (mss_option(mss) if mss else b"") + (SACK_PERMITTED if sack else b"")
         f = tcp_in(self.irs, 0, "S", b"", self.sport, self.dport, win, opts, src=self.peer_ip,
                    src_mac=self.peer_mac, ip_id=self.ip_id)
+        if sack:
+            what = " <%snop,nop,sackOK>" % ("mss %d," % mss if mss else "")
+        else:
+            what = " <mss %d>" % mss if mss else " (no options)"
         self.syn_in = self.v.send(t, f, "%s:%d > %s:%d [S] seq IRS=%d (0x%08x) win %d%s%s" % (
             self.peer_ip, self.sport, STACK_IP, self.dport, self.irs, self.irs, win,
-            " <mss %d>" % mss if mss else " (no options)", "  " + note if note else ""))
+            what, "  " + note if note else ""))
         self.rcv(1)
         return self.syn_in
 
-    def open(self, t, ack_t=None, win=PEER_WIN, mss=TCP_MSS):
+    def open(self, t, ack_t=None, win=PEER_WIN, mss=TCP_MSS, sack=False):
         """The three-way handshake (RFC 9293 3.5): the peer's SYN at t, the stack's SYN-ACK at
-        once (LISTEN, RFC 9293 3.10.7.2), the peer's ACK at ack_t (t + 10 ms)."""
-        self.syn(t, win, mss)
-        self.stack(t, "SA", 0, options=mss_option(TCP_MSS),
-                   why="RFC 9293 3.10.7.2 (LISTEN, SYN): <SEQ=ISS><ACK=RCV.NXT=SEG.SEQ+1>"
-                   "<CTL=SYN,ACK>, ISS = the documented tcp_isn() for this 4-tuple at the SYN's "
-                   "time (RFC 6528; docs/replay.md); RFC 9293 3.7.1 / RFC 6691: MSS option "
-                   "%d = MTU 1500 - 40; window %d = the whole receive buffer (RFC 9293 3.8.6); "
-                   "no other options (the stack has no window scaling, timestamps or SACK)"
-                   % (TCP_MSS, TCP_RCVBUF))
+        once (LISTEN, RFC 9293 3.10.7.2), the peer's ACK at ack_t (t + 10 ms). sack: the SYN
+        offers SACK-permitted, and the SYN-ACK must answer it (RFC 2018 2)."""
+        self.syn(t, win, mss, sack=sack)
+        if sack:
+            self.stack(t, "SA", 0, options=mss_option(TCP_MSS) + SACK_PERMITTED,
+                       why="RFC 9293 3.10.7.2 (LISTEN, SYN): <SEQ=ISS><ACK=RCV.NXT=SEG.SEQ+1>"
+                       "<CTL=SYN,ACK>, ISS = the documented tcp_isn() for this 4-tuple at the "
+                       "SYN's time (RFC 6528; docs/replay.md); RFC 9293 3.7.1 / RFC 6691: MSS "
+                       "option %d = MTU 1500 - 40; RFC 2018 2: the SYN offered SACK-permitted, so "
+                       "the SYN-ACK may carry it too (kind 4, length 2, after NOP,NOP: options "
+                       "02 04 05 b4 01 01 04 02, dataofs 7), and SACK is on for the connection; "
+                       "window %d = the whole receive buffer (RFC 9293 3.8.6); no other options "
+                       "(the stack has no window scaling or timestamps)" % (TCP_MSS, TCP_RCVBUF))
+        else:
+            self.stack(t, "SA", 0, options=mss_option(TCP_MSS),
+                       why="RFC 9293 3.10.7.2 (LISTEN, SYN): <SEQ=ISS><ACK=RCV.NXT=SEG.SEQ+1>"
+                       "<CTL=SYN,ACK>, ISS = the documented tcp_isn() for this 4-tuple at the "
+                       "SYN's time (RFC 6528; docs/replay.md); RFC 9293 3.7.1 / RFC 6691: MSS "
+                       "option %d = MTU 1500 - 40; window %d = the whole receive buffer (RFC 9293 "
+                       "3.8.6); no other options (no SACK-permitted: the SYN did not offer it, "
+                       "RFC 2018 2; the stack has no window scaling or timestamps)"
+                       % (TCP_MSS, TCP_RCVBUF))
         self.peer(ack_t if ack_t is not None else t + 0.010, "A", 1, 1, win=win,
                   note="(completes the handshake)")
 

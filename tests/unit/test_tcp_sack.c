@@ -243,6 +243,45 @@ START_TEST(test_dsack_reports_duplicates)
 }
 END_TEST
 
+/* RFC 2883 4 for partial duplicates: the part already held is the D-SACK block, whether the
+ * segment spans two held ranges (example 6), half overlaps one, or arrives in order over one. */
+START_TEST(test_dsack_partial_overlaps)
+{
+    uint32_t iss, r = 101;
+    struct tcp_pcb *c = open_sack(100, &iss);
+    uint8_t d[300];
+    struct seg s;
+
+    memset(d, 'z', sizeof(d));
+    peer_send(r + 500, iss + 1, TCP_ACK, 65535, d, 100);          /* held: 500-600 */
+    peer_send(r + 100, iss + 1, TCP_ACK, 65535, d, 100);          /*       100-200 */
+    peer_send(r + 300, iss + 1, TCP_ACK, 65535, d, 100);          /*       300-400 */
+    while (seg_waiting())
+        pop_seg(&s);
+    peer_send(r + 100, iss + 1, TCP_ACK, 65535, d, 300);          /* 100-400: 100-200 twice */
+    pop_seg(&s);
+    ck_assert_uint_eq(s.nsack, 3);
+    ck_assert_uint_eq(s.sack[0][0], r + 100);
+    ck_assert_uint_eq(s.sack[0][1], r + 200);
+    ck_assert_uint_eq(s.sack[1][0], r + 100);
+    ck_assert_uint_eq(s.sack[1][1], r + 400);
+    ck_assert_uint_eq(s.sack[2][0], r + 500);
+    peer_send(r + 550, iss + 1, TCP_ACK, 65535, d, 100);          /* 550-650: half held */
+    pop_seg(&s);
+    ck_assert_uint_eq(s.sack[0][0], r + 550);
+    ck_assert_uint_eq(s.sack[0][1], r + 600);
+    ck_assert_uint_eq(s.sack[1][0], r + 500);
+    ck_assert_uint_eq(s.sack[1][1], r + 650);
+    peer_send(r, iss + 1, TCP_ACK, 65535, d, 150);                /* in order, over 100-150 */
+    pop_seg(&s);
+    ck_assert_uint_eq(s.ack, r + 400);
+    ck_assert_uint_eq(s.sack[0][0], r + 100);                    /* below the ACK: a D-SACK */
+    ck_assert_uint_eq(s.sack[0][1], r + 150);
+    ck_assert_uint_eq(s.sack[1][0], r + 500);
+    tcp_abort(c);
+}
+END_TEST
+
 /* A SACK option whose length is not 2 + 8n is ignored, counted, and the segment's ACK is
  * still taken (RFC 9293 3.1: an option must not break the segment). */
 START_TEST(test_sack_bad_length_ignored)
@@ -498,6 +537,7 @@ tcp_sack_suite(void)
     tcase_add_test(tc, test_sack_active_open);
     tcase_add_test(tc, test_sack_blocks_report_newest_first);
     tcase_add_test(tc, test_dsack_reports_duplicates);
+    tcase_add_test(tc, test_dsack_partial_overlaps);
     tcase_add_test(tc, test_sack_bad_length_ignored);
     tcase_add_test(tc, test_rack_resends_only_the_hole);
     tcase_add_test(tc, test_rack_reordering_window_timer);
