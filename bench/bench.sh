@@ -528,6 +528,7 @@ bench_bulk() {
     fig bulk.down "TCP bulk server->lab (from chargen :19)" MB/s higher
     fig bulk.loss "TCP bulk lab->server, 1% drop at the stack" MB/s higher
     fig bulk.lossdown "TCP bulk server->lab, 1% drop at the stack" MB/s higher
+    fig bulk.lossnosack "TCP bulk server->lab, 1% drop, --no-sack (NewReno)" MB/s higher
     local s
     if ! command -v nc >/dev/null || ! nc -h 2>&1 | grep -q -- '-N'; then
         for s in tapstack kernel; do
@@ -574,9 +575,27 @@ bench_bulk() {
         say "bulk down, 1% drop, tapstack: $r MB/s ($why)"
         if stack_stats; then
             VN[bulk.lossdown.tapstack]+="; the stack sends: dropped by --impair $(stat_delta impair.dropped "$before"),"
-            VN[bulk.lossdown.tapstack]+=" fast retransmits $(stat_delta tcp.fast_rexmit "$before"),"
-            VN[bulk.lossdown.tapstack]+=" NewReno partial ACKs $(stat_delta tcp.partial_ack "$before"),"
+            VN[bulk.lossdown.tapstack]+=" recoveries $(stat_delta tcp.fast_rexmit "$before"),"
+            VN[bulk.lossdown.tapstack]+=" lost by RACK $(stat_delta tcp.rack_lost "$before"),"
+            VN[bulk.lossdown.tapstack]+=" loss probes $(stat_delta tcp.tlp "$before"),"
+            VN[bulk.lossdown.tapstack]+=" undone $(stat_delta tcp.undo "$before"),"
             VN[bulk.lossdown.tapstack]+=" retransmission timeouts $(stat_delta tcp.rexmit "$before")"
+        fi
+        if stack_has --no-sack && stack_start --impair drop=1% --seed 7 --no-sack; then
+            stack_stats && cp "$TMP/stats" "$before"
+            bulk_timed "$STACK_IP" "$LOSS_SECONDS"
+            val bulk.lossnosack tapstack "$BULK_R" "$BULK_WHY"
+            isnum "$BULK_R" || FAILED=1
+            say "bulk down, 1% drop, --no-sack, tapstack: $BULK_R MB/s ($BULK_WHY)"
+            if stack_stats; then
+                VN[bulk.lossnosack.tapstack]+="; fast retransmits $(stat_delta tcp.fast_rexmit "$before"),"
+                VN[bulk.lossnosack.tapstack]+=" NewReno partial ACKs $(stat_delta tcp.partial_ack "$before"),"
+                VN[bulk.lossnosack.tapstack]+=" retransmission timeouts $(stat_delta tcp.rexmit "$before")"
+            fi
+            note bulk "--no-sack: the same 1% drop with SACK off (NewReno, RFC 6582); SACK/NewReno server->lab:"
+            note bulk "$(ratio "${V[bulk.lossdown.tapstack]:--}" "${V[bulk.lossnosack.tapstack]:--}")."
+        else
+            unavail bulk.lossnosack tapstack "tapstack has no --no-sack or did not start with it"
         fi
         note bulk "1% drop: a second tapstack run with --impair drop=1% --seed 7 (both directions: data and ACKs);"
         note bulk "lab->server is $BULK_MB MiB (best of $BULK_RUNS), server->lab is what chargen delivers in $LOSS_SECONDS s."
