@@ -239,6 +239,19 @@ fuzz_tcp(const uint8_t *b, size_t n)
         fail("tcp", "fields are not the bytes read big-endian");
     if (h.mss != 0 && h.hlen == TCP_HDR_MIN)
         fail("tcp", "an MSS without options");
+    /* RFC 2018 3: at most 4 blocks fit; none claimed without the bytes of an option. */
+    if (h.nsack > TCP_SACK_MAX || (h.nsack > 0 && h.hlen < TCP_HDR_MIN + 10))
+        fail("tcp", "SACK blocks the options cannot hold");
+    if ((h.sack_perm || h.sack_bad) && h.hlen == TCP_HDR_MIN)
+        fail("tcp", "a SACK option without options");
+    if (h.nsack > 0) {
+        bool kind5 = false;
+
+        for (size_t i = TCP_HDR_MIN; i < h.hlen; i++)
+            kind5 |= b[i] == 5;
+        if (!kind5)
+            fail("tcp", "SACK blocks without a kind 5 byte");
+    }
 #else
     (void)b;
     (void)n;

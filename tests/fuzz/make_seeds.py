@@ -148,6 +148,17 @@ tcp_active_close = (rec(arp_req) + tcp_syn_7 + rec(tcp_to_stack(0x10), ctl=FOLLO
 tcp_ooo = (rec(arp_req) + tcp_syn_7 + rec(tcp_to_stack(0x10), ctl=FOLLOW) +
            rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
            rec(tcp_to_stack(0x18, b"01234567", seq=0), ctl=FOLLOW, tick=1))
+# SACK (RFC 2018): a SYN offering it, data out of order (SACK blocks go out), a duplicate
+# (a D-SACK), then an ACK of the echo carrying a SACK block of its own for the stack's sender.
+SACK_OK = struct.pack("!BBHBBBB", 2, 4, 1460, 1, 1, 4, 2)
+tcp_syn_7_sack = rec(tcp_to_stack(0x02, opts=SACK_OK, seq=6000))
+tcp_sack = (rec(arp_req) + tcp_syn_7_sack + rec(tcp_to_stack(0x10), ctl=FOLLOW) +
+            rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
+            rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
+            rec(tcp_to_stack(0x18, b"01234567", seq=0), ctl=FOLLOW, tick=1) +
+            rec(tcp_to_stack(0x10, opts=struct.pack("!BBBBII", 1, 1, 5, 10, 8, 16)),
+                ctl=FOLLOW, tick=5) +
+            rec(tcp_to_stack(0x10), ctl=FOLLOW, tick=50))
 # A DHCP-like datagram from 0.0.0.0 to 255.255.255.255 (the one case a 0/8 source is taken).
 udp_zero_bcast = to_stack(ipv4("0.0.0.0", "255.255.255.255", 17,
                                udp("0.0.0.0", "255.255.255.255", 68, 7, b"dhcp-ish")), dst_mac=BCAST)
@@ -169,6 +180,7 @@ FRAMES = {
     "tcp_echo_port7": tcp_conv,
     "tcp_active_close": tcp_active_close,
     "tcp_out_of_order": tcp_ooo,
+    "tcp_sack": tcp_sack,
     "bcast_echo": rec(bcast_echo),
     "udp_zero_to_bcast": rec(udp_zero_bcast),
     "echo_from_zero": rec(echo_from_zero),
@@ -199,6 +211,9 @@ PARSERS = {
     "udp": b"\x06" + udp(HOST_IP, STACK_IP, 5000, 7, b"echo me"),
     "tcp_syn_mss": b"\x07" + tcp_syn(HOST_IP, STACK_IP, 40000, 80, 1000),
     "tcp_data": b"\x07" + tcp(HOST_IP, STACK_IP, 40000, 80, 1001, 77, 0x18, b"GET / HTTP/1.0\r\n\r\n"),
+    "tcp_syn_sack": b"\x07" + tcp(HOST_IP, STACK_IP, 40000, 80, 1000, 0, 0x02, opts=SACK_OK),
+    "tcp_sack_blocks": b"\x07" + tcp(HOST_IP, STACK_IP, 40000, 80, 1001, 77, 0x10,
+                                     opts=struct.pack("!BBBBIIII", 1, 1, 5, 18, 100, 200, 300, 400)),
 }
 
 
