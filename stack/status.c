@@ -284,19 +284,21 @@ put_tcp(struct page *pg)
     const struct tcp_config *cfg = tcp_config_get();
     static const char *const names[] = {
         "local", "remote", "state", "snd_una", "snd_nxt", "snd_wnd", "rcv_nxt", "rcv_wnd",
-        "cwnd", "sndq", "rcvq", "rto_ms", "accept queue",
+        "cwnd", "ssthresh", "loss", "sndq", "rcvq", "rto_ms", "accept queue",
     };
-    static const int w[] = { 21, 21, 12, 8, 8, 7, 8, 7, 7, 11, 11, 6, 0 };
+    static const int w[] = { 21, 21, 12, 8, 8, 7, 8, 7, 7, 8, 7, 11, 11, 6, 0 };
     char a[IP4_STRLEN], b[IP4_STRLEN];
     unsigned shown = 0;
 
     section(pg, "TCP control blocks");
     if (!pg->html)
-        put(pg, "(snd_una, snd_nxt relative to ISS; rcv_nxt to IRS; queues in bytes)\n");
+        put(pg, "(snd_una, snd_nxt relative to ISS; rcv_nxt to IRS; queues in bytes; loss: how "
+                "losses are repaired, SACK + RACK-TLP or NewReno)\n");
     else
         put(pg, "<p>snd_una, snd_nxt relative to ISS; rcv_nxt relative to IRS; "
-                "queues in bytes (used/size)</p>\n");
-    table_start(pg, 13, names, w);
+                "queues in bytes (used/size); loss: how losses are repaired, SACK + RACK-TLP "
+                "or NewReno</p>\n");
+    table_start(pg, 15, names, w);
     for (unsigned i = 0; cfg && i < cfg->max_pcbs; i++) {
         const struct tcp_pcb *p = tcp_pcb_at(i);
 
@@ -308,9 +310,9 @@ put_tcp(struct page *pg)
         if (p->state == TCPS_LISTEN) {
             cell(pg, w[1], "*:*");
             cell(pg, w[2], "%s", tcp_state_name(p->state));
-            for (int k = 3; k < 12; k++)
+            for (int k = 3; k < 14; k++)
                 cell(pg, w[k], "-");
-            cell(pg, w[12], "%u/%u (+%u in SYN-RECEIVED)", p->n_accept, p->backlog,
+            cell(pg, w[14], "%u/%u (+%u in SYN-RECEIVED)", p->n_accept, p->backlog,
                  p->n_syn_rcvd);
         } else {
             cell(pg, w[1], "%s:%u", ip4_str(p->remote_ip, b), p->remote_port);
@@ -321,10 +323,12 @@ put_tcp(struct page *pg)
             cell(pg, w[6], "%u", p->rcv_nxt - p->irs);
             cell(pg, w[7], "%u", tcp_rcv_window(p));
             cell(pg, w[8], "%u", p->cwnd);
-            cell(pg, w[9], "%u/%u", p->snd.len, p->snd.size);
-            cell(pg, w[10], "%u/%u", p->rcv.len, p->rcv.size);
-            cell(pg, w[11], "%u", p->rto_us / 1000);
-            cell(pg, w[12], "-");
+            cell(pg, w[9], "%u", p->ssthresh);
+            cell(pg, w[10], "%s", p->sack_ok ? "SACK" : "NewReno");
+            cell(pg, w[11], "%u/%u", p->snd.len, p->snd.size);
+            cell(pg, w[12], "%u/%u", p->rcv.len, p->rcv.size);
+            cell(pg, w[13], "%u", p->rto_us / 1000);
+            cell(pg, w[14], "-");
         }
         row_end(pg);
     }
