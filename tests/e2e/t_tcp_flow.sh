@@ -112,6 +112,7 @@ slowdown() {
     awk -v c="$c" -v l="$l" -v m="$SLOWDOWN_MAX" 'BEGIN { exit !(l <= m * c) }'
 }
 check "tcp.echo_${FLOW_MB}mb_lossy_within_${SLOWDOWN_MAX}x_loss_free" slowdown
+note "$(slowdown 2>/dev/null | head -n 1)"     # the figures, also when the check passed
 check stats.lossy_fast_rexmit_gt_0 delta_is tcp.fast_rexmit -ge 1 "$TMP/l0" "$TMP/l1"
 # The kernel offered SACK and the stack took it: losses were found by RACK (RFC 8985).
 check stats.lossy_rack_lost_gt_0 delta_is tcp.rack_lost -ge 1 "$TMP/l0" "$TMP/l1"
