@@ -24,6 +24,7 @@
  *                   seq/ack fields become offsets from its ack and from its
  *                   seq + length (0/0: the exact answer; others: old,
  *                   future, out-of-window segments), so connections happen;
+ *                   SACK block edges are offsets from its seq + length;
  *           0x08    addresses: to 10.0.0.2, from 10.0.0.x (x from the frame);
  *           0x10    IPv4 total length = the frame's length;
  *           0x20    ICMP/UDP/TCP checksum right;
@@ -331,6 +332,38 @@ l4_csum_off(uint8_t proto)
     }
 }
 
+
+/*
+ * In a FOLLOW segment, the edges of SACK blocks (option kind 5) are offsets
+ * from the end of the stack's last segment too (0xfffffa24 = 1500 bytes
+ * before it), so the blocks land on data the stack has in flight.
+ */
+static void
+follow_sack(uint8_t *th, size_t len, uint32_t base)
+{
+    size_t hl = (size_t)(th[12] >> 4) * 4;
+
+    if (hl > len)
+        return;
+    for (size_t i = 20; i + 1 < hl;) {
+        size_t olen;
+
+        if (th[i] == 0)
+            break;
+        if (th[i] == 1) {
+            i++;
+            continue;
+        }
+        olen = th[i + 1];
+        if (olen < 2 || i + olen > hl)
+            break;
+        if (th[i] == 5)
+            for (size_t e = i + 2; e + 4 <= i + olen; e += 4)
+                put_be32(th + e, base + get_be32(th + e));
+        i += olen;
+    }
+}
+
 static void
 fix_ipv4(uint8_t *b, size_t n, uint8_t ctl)
 {
@@ -359,6 +392,7 @@ fix_ipv4(uint8_t *b, size_t n, uint8_t ctl)
         put_be16(th + 2, last_tcp.sport);
         put_be32(th + 4, last_tcp.ack + get_be32(th + 4));
         put_be32(th + 8, last_tcp.seq + last_tcp.len + get_be32(th + 8));
+        follow_sack(th, tlen - hlen, last_tcp.seq + last_tcp.len);
     }
     off = l4_csum_off(b[9]);
     if ((ctl & CTL_L4SUM) && off && tlen >= hlen && tlen <= n && tlen - hlen >= off + 2) {

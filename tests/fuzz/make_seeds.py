@@ -149,14 +149,15 @@ tcp_ooo = (rec(arp_req) + tcp_syn_7 + rec(tcp_to_stack(0x10), ctl=FOLLOW) +
            rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
            rec(tcp_to_stack(0x18, b"01234567", seq=0), ctl=FOLLOW, tick=1))
 # SACK (RFC 2018): a SYN offering it, data out of order (SACK blocks go out), a duplicate
-# (a D-SACK), then an ACK of the echo carrying a SACK block of its own for the stack's sender.
+# (a D-SACK), then an ACK carrying a SACK block over the last 8 bytes the stack sent (FOLLOW
+# makes block edges offsets from the end of its last segment).
 SACK_OK = struct.pack("!BBHBBBB", 2, 4, 1460, 1, 1, 4, 2)
 tcp_syn_7_sack = rec(tcp_to_stack(0x02, opts=SACK_OK, seq=6000))
 tcp_sack = (rec(arp_req) + tcp_syn_7_sack + rec(tcp_to_stack(0x10), ctl=FOLLOW) +
             rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
             rec(tcp_to_stack(0x18, b"89abcdef", seq=8), ctl=FOLLOW, tick=1) +
             rec(tcp_to_stack(0x18, b"01234567", seq=0), ctl=FOLLOW, tick=1) +
-            rec(tcp_to_stack(0x10, opts=struct.pack("!BBBBII", 1, 1, 5, 10, 8, 16)),
+            rec(tcp_to_stack(0x10, opts=struct.pack("!BBBBII", 1, 1, 5, 10, 0xFFFFFFF8, 0)),
                 ctl=FOLLOW, tick=5) +
             rec(tcp_to_stack(0x10), ctl=FOLLOW, tick=50))
 # A DHCP-like datagram from 0.0.0.0 to 255.255.255.255 (the one case a 0/8 source is taken).
