@@ -91,7 +91,7 @@ tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
     struct tcp_hdr th;
     struct tcp_pcb *pcb;
     size_t seglen;
-    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[96];
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[128];
     int err;
 
     (void)nif;

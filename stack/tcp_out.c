@@ -123,7 +123,7 @@ tcp_emit(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t se
     sum = csum_pseudo(src, dst, IPPROTO_TCP_, (uint16_t)(hlen + n));
     put_be16(b + 16, csum_fold(csum_add(sum, b, hlen + n)));
     if (trace_on) {
-        char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[96];
+        char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[128];
         struct tcp_hdr h;
 
         tcp_flags_str(flags, fl);
