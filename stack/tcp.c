@@ -556,9 +556,11 @@ tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len)
         pcb->state == TCPS_FIN_WAIT_2) {
         uint32_t offered = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
 
-        if (tcp_rcv_window(pcb) > offered) {
-            STAT_INC(tcp, window_update);
-            tcp_send_ack(pcb);
+        /* It goes at the end of this turn of the loop, unless data the app sends now
+         * carries it first (an echo would otherwise send the same ACK twice). */
+        if (tcp_rcv_window(pcb) > offered && !pcb->wnd_update_due) {
+            pcb->wnd_update_due = true;
+            timer_arm(&pcb->delack, 0);
         }
     }
     return (long)n;

@@ -161,6 +161,7 @@ struct tcp_pcb {
 
     /* acknowledgement and sending policy */
     unsigned ack_pending;     /* data segments received since our last ACK */
+    bool wnd_update_due;      /* the app's reading opened the window: announce it */
     struct timer delack;      /* delayed ACK (RFC 5681 4.2, RFC 1122 4.2.3.2) */
     bool nodelay;             /* TCP_NODELAY: Nagle off (RFC 1122 4.2.3.4) */
     bool keepalive;           /* SO_KEEPALIVE (RFC 1122 4.2.3.6) */

@@ -185,6 +185,7 @@ tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uin
         /* This segment carries our ACK: nothing is owed any more. */
         pcb->rcv_adv = pcb->rcv_nxt + wnd;
         pcb->ack_pending = 0;
+        pcb->wnd_update_due = false;
         timer_cancel(&pcb->delack);
     }
     err = tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, seq,

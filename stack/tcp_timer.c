@@ -209,16 +209,22 @@ tcp_timewait_fire(void *arg)
         tcp_pcb_free(pcb);
 }
 
-/* The delayed ACK is due (RFC 1122 4.2.3.2). */
+/*
+ * The delayed ACK is due (RFC 1122 4.2.3.2), or a window update after the
+ * app read (RFC 1122 4.2.3.3; tcp_recv sets this timer to 0 for it).
+ */
 static void
 tcp_delack_fire(void *arg)
 {
     struct tcp_pcb *pcb = arg;
 
-    if (pcb->ack_pending > 0 && pcb->state != TCPS_CLOSED) {
+    if (pcb->state == TCPS_CLOSED || (pcb->ack_pending == 0 && !pcb->wnd_update_due))
+        return;
+    if (pcb->wnd_update_due)
+        STAT_INC(tcp, window_update);
+    else
         STAT_INC(tcp, delayed_ack);
-        tcp_send_ack(pcb);
-    }
+    tcp_send_ack(pcb);
 }
 
 /* Any segment from the peer: it is alive; start the idle period again. */

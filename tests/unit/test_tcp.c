@@ -703,8 +703,23 @@ START_TEST(test_tcp_receiver_sws_avoidance)
     ck_assert_int_eq(tcp_recv(c, buf, 100), 100);  /* 100 bytes freed: no update */
     no_more_frames();
     ck_assert_int_eq(tcp_recv(c, buf, 1460), 1460); /* 1560 freed: >= one MSS */
+    no_more_frames();                              /* not yet: the app may send data ... */
+    clock_advance(0);                              /* ... until the end of this loop turn */
     pop_seg(&s);
     ck_assert_uint_eq(s.wnd, 65535 - 2920 + 1560);
+    ck_assert_uint_eq(s.dlen, 0);
+    ck_assert_uint_eq(STAT_GET(tcp, window_update), 1);
+    /* Data sent right after a read carries the update: no separate ACK (an echo). */
+    peer_send(3021, iss + 1, TCP_ACK, 65535, data, 1460);
+    peer_send(4481, iss + 1, TCP_ACK, 65535, data, 1460);
+    pop_seg(&s);                                   /* the ACK of every second segment */
+    ck_assert_int_eq(tcp_recv(c, buf, 2000), 2000);
+    ck_assert_int_eq(tcp_send(c, "echo", 4), 4);
+    pop_seg(&s);
+    ck_assert_uint_eq(s.dlen, 4);
+    ck_assert_uint_eq(s.wnd, 65535 - 2920 + 1560 - 2920 + 2000);
+    clock_advance(0);
+    no_more_frames();
     ck_assert_uint_eq(STAT_GET(tcp, window_update), 1);
     tcp_abort(c);
 }
