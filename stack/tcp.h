@@ -156,7 +156,7 @@ struct tcp_pcb {
     uint32_t prr_delivered, prr_out, recover_fs;
     /* undo (RFC 3708 / RFC 4015): all retransmissions D-SACKed means none was needed */
     bool undo_valid;
-    uint32_t undo_marker, prior_cwnd, prior_ssthresh;
+    uint32_t undo_marker, undo_high, prior_cwnd, prior_ssthresh;   /* resent: [marker, high) */
     int undo_retrans;
 
     /* acknowledgement and sending policy */

@@ -299,6 +299,7 @@ sack_enter_recovery(struct tcp_pcb *pcb)
 
     pcb->undo_valid = true;
     pcb->undo_marker = pcb->snd_una;
+    pcb->undo_high = pcb->snd_una;
     pcb->undo_retrans = 0;
     pcb->prior_cwnd = pcb->cwnd;
     pcb->prior_ssthresh = pcb->ssthresh;
@@ -375,7 +376,9 @@ sack_dsack(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
     uint32_t mss = pcb->snd_mss;
 
     STAT_INC(tcp, dsack_in);
-    if (pcb->undo_valid && pcb->undo_retrans > 0 && seq_geq(start, pcb->undo_marker)) {
+    /* Only a duplicate of what this recovery resent counts: the network may duplicate too. */
+    if (pcb->undo_valid && pcb->undo_retrans > 0 && seq_geq(start, pcb->undo_marker) &&
+        seq_leq(end, pcb->undo_high)) {
         pcb->undo_retrans -= (int)((end - start + mss - 1) / mss);
         if (pcb->undo_retrans <= 0)
             sack_undo(pcb);
@@ -538,8 +541,11 @@ tcp_sack_output(struct tcp_pcb *pcb)
         STAT_INC(tcp, sack_rexmit);
         if (pcb->in_recovery) {
             pcb->prr_out += len;
-            if (pcb->undo_valid)
+            if (pcb->undo_valid) {
                 pcb->undo_retrans++;
+                if (seq_gt(s->end, pcb->undo_high))
+                    pcb->undo_high = s->end;
+            }
         }
         if (!pcb->rexmit.armed)
             tcp_rexmit_restart(pcb);
