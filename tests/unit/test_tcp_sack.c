@@ -365,6 +365,54 @@ START_TEST(test_rack_reordering_window_timer)
 }
 END_TEST
 
+/* RFC 6937: during recovery PRR sends ssthresh / RecoverFS of what is delivered while pipe is
+ * above ssthresh: with ssthresh half the flight, one new segment for every two SACKed. */
+START_TEST(test_prr_sends_half_of_what_is_delivered)
+{
+    uint32_t iss, base, high;
+    struct tcp_pcb *c = open_sack(100, &iss);
+    static uint8_t more[24 * MSS];
+    uint32_t blk[1][2];
+    struct seg s;
+    int rexmit = 0, fresh = 0;
+
+    c->cwnd = 20 * MSS;
+    c->snd_wnd = 65535;
+    ck_assert_int_eq(send_segments(c, 20), 20);
+    base = iss + 1;
+    ck_assert_int_eq(tcp_send(c, more, sizeof(more)), (long)sizeof(more));
+    no_more_frames();
+    high = c->snd_max;
+    clock_advance(10 * US_PER_MS);
+    /* Segment 1 lost; 2-4 SACKed: RACK judges 1 lost (3 SACKed, window 0): recovery. */
+    blk[0][0] = base + MSS;
+    blk[0][1] = base + 4 * MSS;
+    peer_ack_sack(101, base, (const uint32_t (*)[2])blk, 1);
+    ck_assert(c->in_recovery);
+    ck_assert_uint_eq(c->ssthresh, 10 * MSS);
+    while (seg_waiting()) {
+        pop_seg(&s);
+        if (s.seq == base)
+            rexmit++;
+    }
+    ck_assert_int_eq(rexmit, 1);
+    /* Ten more ACKs, each SACKing one more segment. */
+    for (unsigned k = 4; k < 14; k++) {
+        blk[0][1] = base + (k + 1) * MSS;
+        peer_ack_sack(101, base, (const uint32_t (*)[2])blk, 1);
+        while (seg_waiting()) {
+            pop_seg(&s);
+            ck_assert(seq_geq(s.seq, high));           /* new data only, nothing resent */
+            fresh++;
+        }
+    }
+    ck_assert_int_ge(fresh, 4);                        /* about half of ten (5 here) */
+    ck_assert_int_le(fresh, 6);
+    ck_assert_uint_eq(STAT_GET(tcp, sack_rexmit), 1);
+    tcp_abort(c);
+}
+END_TEST
+
 /* RACK finds a lost retransmission (RFC 8985 2.2): new data sent after the resend is SACKed,
  * the resend is not: an RTT later it goes again, without waiting for the RTO. */
 START_TEST(test_rack_lost_retransmission)
@@ -548,6 +596,7 @@ tcp_sack_suite(void)
     tcase_add_test(tc, test_rack_resends_only_the_hole);
     tcase_add_test(tc, test_rack_reordering_window_timer);
     tcase_add_test(tc, test_rack_lost_retransmission);
+    tcase_add_test(tc, test_prr_sends_half_of_what_is_delivered);
     tcase_add_test(tc, test_dsack_undoes_spurious_recovery);
     tcase_add_test(tc, test_tlp_probes_the_tail);
     tcase_add_test(tc, test_rto_skips_sacked_segments);
