@@ -317,7 +317,7 @@ tcp_output(struct tcp_pcb *pcb)
             if (usable > room)
                 usable = room;
             if (pcb->nsegs == TCP_SEGS_MAX)
-                usable = 0;               /* the scoreboard is full: wait for ACKs */
+                break;                    /* the scoreboard is full (a FIN too): wait for ACKs */
         } else {
             /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
              * segment out beyond cwnd, so that a small flight can still make three. */

@@ -560,6 +560,35 @@ START_TEST(test_rto_skips_sacked_segments)
 }
 END_TEST
 
+/* The scoreboard holds 64 segments: a 65th, even a bare FIN, waits for an ACK to free a
+ * record, so that everything in flight can be resent (a FIN left out never would be). */
+START_TEST(test_scoreboard_full_holds_data_and_fin)
+{
+    uint32_t iss, base;
+    struct tcp_pcb *c = open_sack(100, &iss);
+    struct seg s;
+
+    base = iss + 1;
+    c->cwnd = 65535;
+    tcp_set_nodelay(c, true);
+    for (int i = 0; i < TCP_SEGS_MAX; i++) {
+        ck_assert_int_eq(tcp_send(c, "x", 1), 1);
+        pop_seg(&s);
+    }
+    ck_assert_uint_eq(c->nsegs, TCP_SEGS_MAX);
+    tcp_shutdown(c, false, true);
+    no_more_frames();                               /* the FIN waits */
+    peer_send(101, base + 1, TCP_ACK, 65535, NULL, 0);
+    pop_seg(&s);
+    ck_assert_uint_eq(s.seq, base + TCP_SEGS_MAX);
+    ck_assert_uint_eq(s.dlen, 0);
+    ck_assert(s.flags & TCP_FIN);
+    ck_assert_uint_eq(c->nsegs, TCP_SEGS_MAX);      /* and is on the scoreboard */
+    ck_assert_int_eq(tcp_send(c, "y", 1), TS_EPIPE);
+    tcp_abort(c);
+}
+END_TEST
+
 /* A sender that filled our window to the byte sends its ACKs at SEG.SEQ = RCV.NXT + RCV.WND:
  * they are taken (as BSD and Linux do), not dropped as out of window. */
 START_TEST(test_ack_at_right_window_edge_accepted)
@@ -601,6 +630,7 @@ tcp_sack_suite(void)
     tcase_add_test(tc, test_tlp_probes_the_tail);
     tcase_add_test(tc, test_rto_skips_sacked_segments);
     tcase_add_test(tc, test_ack_at_right_window_edge_accepted);
+    tcase_add_test(tc, test_scoreboard_full_holds_data_and_fin);
     suite_add_tcase(s, tc);
     return s;
 }
