@@ -270,7 +270,7 @@ tcp_initial_window(const struct tcp_pcb *pcb)
 void
 tcp_output(struct tcp_pcb *pcb)
 {
-    uint32_t mss = pcb->snd_mss, start;
+    uint32_t mss = pcb->snd_mss, start, pipe = 0;
     bool sent = false;
 
     switch (pcb->state) {
@@ -294,8 +294,10 @@ tcp_output(struct tcp_pcb *pcb)
         pcb->cwnd > tcp_initial_window(pcb))
         pcb->cwnd = tcp_initial_window(pcb);
     /* With SACK, what is judged lost goes first (RFC 6675 5 NextSeg rule 1). */
-    if (pcb->sack_ok)
+    if (pcb->sack_ok) {
         tcp_sack_output(pcb);
+        pipe = tcp_pipe(pcb);             /* kept up to date below as segments go */
+    }
     for (;;) {
         uint32_t off = pcb->snd_nxt - pcb->snd_una;          /* into the send ring */
         uint32_t unsent, wnd, cwnd, usable, n, flight = tcp_flight_size(pcb);
@@ -309,7 +311,7 @@ tcp_output(struct tcp_pcb *pcb)
         if (pcb->sack_ok) {
             /* With SACK, cwnd limits the data still in the network (RFC 6675 "pipe"), not
              * all that is unacknowledged; the peer's window limits what is beyond SND.UNA. */
-            uint32_t pipe = tcp_pipe(pcb), room = cwnd > pipe ? cwnd - pipe : 0;
+            uint32_t room = cwnd > pipe ? cwnd - pipe : 0;
 
             wnd = pcb->snd_wnd;
             usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt
@@ -366,8 +368,10 @@ tcp_output(struct tcp_pcb *pcb)
         }
         if (seq_gt(pcb->snd_nxt, pcb->snd_max))
             pcb->snd_max = pcb->snd_nxt;
-        if (pcb->sack_ok)
+        if (pcb->sack_ok) {
             tcp_seg_record(pcb, start, pcb->snd_nxt);
+            pipe += pcb->snd_nxt - start;
+        }
         if (!pcb->rexmit.armed)
             tcp_rexmit_restart(pcb);
     }

@@ -108,6 +108,19 @@ seg_len(const struct tcp_seg *s)
     return s->end - s->start;
 }
 
+/* Send scoreboard segment s again and note it; false if out of buffers (it stays as it is). */
+static bool
+seg_send_again(struct tcp_pcb *pcb, struct tcp_seg *s)
+{
+    if (tcp_send_seg(pcb, s->start, s->end) == TS_ENOMEM)
+        return false;
+    s->flags = (uint8_t)((s->flags & ~SEG_LOST) | SEG_RETRANS);
+    s->xmit_us = clock_now();
+    s->order = ++pcb->tx_order;
+    pcb->rtt_timing = false;              /* Karn (RFC 6298 3) */
+    return true;
+}
+
 /* A new segment [start, end) went out: record it. False when the table is full. */
 bool
 tcp_seg_record(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
@@ -350,6 +363,23 @@ prr_update(struct tcp_pcb *pcb, uint32_t delivered, bool entered)
     pcb->cwnd = pipe + (uint32_t)sndcnt;
 }
 
+/*
+ * RACK found `lost` segments: outside a recovery that starts one; inside one,
+ * PRR sets cwnd for what this ACK delivered.
+ */
+static void
+sack_after_detection(struct tcp_pcb *pcb, unsigned lost, uint32_t delivered)
+{
+    bool entered = false;
+
+    if (lost > 0 && !pcb->in_recovery && !pcb->rto_recovery) {
+        sack_enter_recovery(pcb);
+        entered = true;
+    }
+    if (pcb->in_recovery)
+        prr_update(pcb, delivered, entered);
+}
+
 /* All retransmissions of the last recovery were duplicates: nothing was lost (RFC 4015). */
 static void
 sack_undo(struct tcp_pcb *pcb)
@@ -443,7 +473,7 @@ tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked)
 {
     uint64_t now = clock_now();
     uint32_t delivered = 0;
-    bool dsack = false, entered = false;
+    bool dsack = false;
     struct rack_ack ra = { false, 0, 0 };
     unsigned lost;
 
@@ -503,13 +533,8 @@ tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked)
         pcb->rto_recovery = false;
         rack_recovery_done(pcb);
     }
-    if (lost > 0 && !pcb->in_recovery && !pcb->rto_recovery) {
-        sack_enter_recovery(pcb);
-        entered = true;
-    }
-    if (pcb->in_recovery)
-        prr_update(pcb, delivered, entered);
-    else if (acked > 0)
+    sack_after_detection(pcb, lost, delivered);
+    if (!pcb->in_recovery && acked > 0)
         tcp_cwnd_grow(pcb, acked);        /* also slow start after a timeout */
 }
 
@@ -521,7 +546,6 @@ void
 tcp_sack_output(struct tcp_pcb *pcb)
 {
     uint32_t pipe = tcp_pipe(pcb);
-    uint64_t now = clock_now();
 
     for (unsigned i = 0; i < pcb->nsegs; i++) {
         struct tcp_seg *s = seg_at(pcb, i);
@@ -531,13 +555,9 @@ tcp_sack_output(struct tcp_pcb *pcb)
             continue;
         if (pipe + len > pcb->cwnd)
             break;
-        if (tcp_send_seg(pcb, s->start, s->end) == TS_ENOMEM)
+        if (!seg_send_again(pcb, s))
             break;                        /* out of buffers: the timer will resend */
-        s->flags = (uint8_t)((s->flags & ~SEG_LOST) | SEG_RETRANS);
-        s->xmit_us = now;
-        s->order = ++pcb->tx_order;
         pipe += len;
-        pcb->rtt_timing = false;          /* Karn (RFC 6298 3) */
         STAT_INC(tcp, sack_rexmit);
         if (pcb->in_recovery) {
             pcb->prr_out += len;
@@ -627,14 +647,7 @@ tcp_sack_arm_timer(struct tcp_pcb *pcb)
 void
 tcp_rack_timeout(struct tcp_pcb *pcb)
 {
-    bool entered = false;
-
-    if (rack_detect_loss(pcb, clock_now()) > 0 && !pcb->in_recovery && !pcb->rto_recovery) {
-        sack_enter_recovery(pcb);
-        entered = true;
-    }
-    if (pcb->in_recovery)
-        prr_update(pcb, 0, entered);
+    sack_after_detection(pcb, rack_detect_loss(pcb, clock_now()), 0);
     tcp_output(pcb);
     tcp_sack_arm_timer(pcb);
 }
@@ -661,14 +674,7 @@ tcp_tlp_fire(struct tcp_pcb *pcb)
     if (pcb->snd_max != before) {
         pcb->tlp_retrans = false;
     } else if (pcb->nsegs > 0) {
-        struct tcp_seg *s = seg_at(pcb, pcb->nsegs - 1);
-
-        if (tcp_send_seg(pcb, s->start, s->end) != TS_ENOMEM) {
-            s->flags |= SEG_RETRANS;
-            s->xmit_us = clock_now();
-            s->order = ++pcb->tx_order;
-            pcb->rtt_timing = false;
-        }
+        seg_send_again(pcb, seg_at(pcb, pcb->nsegs - 1));
         pcb->tlp_retrans = true;
     }
     TRACE_EV("tcp", "port %u: tail loss probe (%s), then the RTO", pcb->local_port,
