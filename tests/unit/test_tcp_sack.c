@@ -25,22 +25,26 @@ peer_syn_opts(uint32_t seq, bool sackok)
                    sackok ? 8 : 4, NULL, 0);
 }
 
-/* An ACK from the peer carrying n SACK blocks (pairs start, end). */
+/* An ACK of `ack` from the peer with one SACK block [start, end). */
 static void
-peer_ack_sack(uint32_t seq, uint32_t ack, const uint32_t (*blocks)[2], unsigned n)
+peer_ack_sack(uint32_t ack, uint32_t start, uint32_t end)
 {
-    uint8_t opt[40];
-    size_t len = 4 + 8 * n;
+    uint8_t opt[12] = { 1, 1, 5, 10 };
 
-    opt[0] = 1;
-    opt[1] = 1;
-    opt[2] = 5;
-    opt[3] = (uint8_t)(2 + 8 * n);
-    for (unsigned k = 0; k < n; k++)
-        for (int j = 0; j < 2; j++)
-            for (int b = 0; b < 4; b++)
-                opt[4 + 8 * k + 4 * j + b] = (uint8_t)(blocks[k][j] >> (24 - 8 * b));
-    peer_send_opts(PEER_PORT, OUR_PORT, seq, ack, TCP_ACK, 65535, opt, len, NULL, 0);
+    for (int b = 0; b < 4; b++) {
+        opt[4 + b] = (uint8_t)(start >> (24 - 8 * b));
+        opt[8 + b] = (uint8_t)(end >> (24 - 8 * b));
+    }
+    peer_send_opts(PEER_PORT, OUR_PORT, 101, ack, TCP_ACK, 65535, opt, sizeof(opt), NULL, 0);
+}
+
+/* Block k of a segment the stack sent is [start, end). */
+static void
+assert_block(const struct seg *s, unsigned k, uint32_t start, uint32_t end)
+{
+    ck_assert_uint_gt(s->nsack, k);
+    ck_assert_uint_eq(s->sack[k][0], start);
+    ck_assert_uint_eq(s->sack[k][1], end);
 }
 
 /* Passive open where both sides agree on SACK; the connection, our ISS in *iss. */
@@ -177,8 +181,7 @@ START_TEST(test_sack_blocks_report_newest_first)
     ck_assert_uint_eq(s.ack, r);
     ck_assert_uint_eq(s.dlen, 0);
     ck_assert_uint_eq(s.nsack, 1);
-    ck_assert_uint_eq(s.sack[0][0], r + 1000);
-    ck_assert_uint_eq(s.sack[0][1], r + 2000);
+    assert_block(&s, 0, r + 1000, r + 2000);
     peer_send(r + 3000, iss + 1, TCP_ACK, 65535, d, 1000);        /* D; C is missing */
     pop_seg(&s);
     ck_assert_uint_eq(s.nsack, 2);
@@ -191,14 +194,12 @@ START_TEST(test_sack_blocks_report_newest_first)
     peer_send(r + 2000, iss + 1, TCP_ACK, 65535, d, 1000);        /* C joins B and D */
     pop_seg(&s);
     ck_assert_uint_eq(s.nsack, 2);
-    ck_assert_uint_eq(s.sack[0][0], r + 1000);
-    ck_assert_uint_eq(s.sack[0][1], r + 4000);
+    assert_block(&s, 0, r + 1000, r + 4000);
     ck_assert_uint_eq(s.sack[1][0], r + 5000);
     peer_send(r + 4000, iss + 1, TCP_ACK, 65535, d, 1000);        /* E */
     pop_seg(&s);
     ck_assert_uint_eq(s.nsack, 1);
-    ck_assert_uint_eq(s.sack[0][0], r + 1000);
-    ck_assert_uint_eq(s.sack[0][1], r + 6000);
+    assert_block(&s, 0, r + 1000, r + 6000);
     peer_send(r, iss + 1, TCP_ACK, 65535, d, 1000);               /* A: all in order */
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, r + 6000);
@@ -226,8 +227,7 @@ START_TEST(test_dsack_reports_duplicates)
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, r + 500);
     ck_assert_uint_eq(s.nsack, 1);
-    ck_assert_uint_eq(s.sack[0][0], r);
-    ck_assert_uint_eq(s.sack[0][1], r + 500);
+    assert_block(&s, 0, r, r + 500);
     ck_assert_uint_eq(STAT_GET(tcp, dsack_out), 1);
     peer_send(r + 1000, iss + 1, TCP_ACK, 65535, d, 500);         /* out of order */
     pop_seg(&s);
@@ -235,10 +235,8 @@ START_TEST(test_dsack_reports_duplicates)
     peer_send(r + 1000, iss + 1, TCP_ACK, 65535, d, 200);         /* part of it again */
     pop_seg(&s);
     ck_assert_uint_eq(s.nsack, 2);
-    ck_assert_uint_eq(s.sack[0][0], r + 1000);
-    ck_assert_uint_eq(s.sack[0][1], r + 1200);
-    ck_assert_uint_eq(s.sack[1][0], r + 1000);
-    ck_assert_uint_eq(s.sack[1][1], r + 1500);
+    assert_block(&s, 0, r + 1000, r + 1200);
+    assert_block(&s, 1, r + 1000, r + 1500);
     tcp_abort(c);
 }
 END_TEST
@@ -261,17 +259,13 @@ START_TEST(test_dsack_partial_overlaps)
     peer_send(r + 100, iss + 1, TCP_ACK, 65535, d, 300);          /* 100-400: 100-200 twice */
     pop_seg(&s);
     ck_assert_uint_eq(s.nsack, 3);
-    ck_assert_uint_eq(s.sack[0][0], r + 100);
-    ck_assert_uint_eq(s.sack[0][1], r + 200);
-    ck_assert_uint_eq(s.sack[1][0], r + 100);
-    ck_assert_uint_eq(s.sack[1][1], r + 400);
+    assert_block(&s, 0, r + 100, r + 200);
+    assert_block(&s, 1, r + 100, r + 400);
     ck_assert_uint_eq(s.sack[2][0], r + 500);
     peer_send(r + 550, iss + 1, TCP_ACK, 65535, d, 100);          /* 550-650: half held */
     pop_seg(&s);
-    ck_assert_uint_eq(s.sack[0][0], r + 550);
-    ck_assert_uint_eq(s.sack[0][1], r + 600);
-    ck_assert_uint_eq(s.sack[1][0], r + 500);
-    ck_assert_uint_eq(s.sack[1][1], r + 650);
+    assert_block(&s, 0, r + 550, r + 600);
+    assert_block(&s, 1, r + 500, r + 650);
     peer_send(r, iss + 1, TCP_ACK, 65535, d, 150);                /* in order, over 100-150 */
     pop_seg(&s);
     ck_assert_uint_eq(s.ack, r + 400);
@@ -305,16 +299,13 @@ START_TEST(test_rack_resends_only_the_hole)
 {
     uint32_t iss, base;
     struct tcp_pcb *c = open_sack(100, &iss);
-    uint32_t blk[1][2];
     struct seg s;
 
     c->cwnd = 10 * MSS;
     ck_assert_int_eq(send_segments(c, 10), 10);
     base = iss + 1;
     clock_advance(10 * US_PER_MS);
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 10 * MSS;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, base + 10 * MSS);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base + MSS);                         /* segment 2, alone */
     ck_assert_uint_eq(s.dlen, MSS);
@@ -340,7 +331,6 @@ START_TEST(test_rack_reordering_window_timer)
 {
     uint32_t iss, base;
     struct tcp_pcb *c = open_sack(100, &iss);
-    uint32_t blk[1][2];
     struct seg s;
 
     ck_assert_int_eq(send_segments(c, 3), 3);                     /* the initial window */
@@ -349,9 +339,7 @@ START_TEST(test_rack_reordering_window_timer)
     peer_send(101, base + MSS, TCP_ACK, 65535, NULL, 0);          /* RTT 8 ms */
     while (seg_waiting())
         pop_seg(&s);                                              /* the window grew */
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 3 * MSS;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, base + 3 * MSS);
     no_more_frames();                                             /* not yet: 8 + 2 ms */
     ck_assert_uint_eq(c->min_rtt_us, 8000);
     ck_assert_int_eq(c->timer_kind, TCP_TMR_REO);
@@ -372,7 +360,6 @@ START_TEST(test_prr_sends_half_of_what_is_delivered)
     uint32_t iss, base, high;
     struct tcp_pcb *c = open_sack(100, &iss);
     static uint8_t more[24 * MSS];
-    uint32_t blk[1][2];
     struct seg s;
     int rexmit = 0, fresh = 0;
 
@@ -385,9 +372,7 @@ START_TEST(test_prr_sends_half_of_what_is_delivered)
     high = c->snd_max;
     clock_advance(10 * US_PER_MS);
     /* Segment 1 lost; 2-4 SACKed: RACK judges 1 lost (3 SACKed, window 0): recovery. */
-    blk[0][0] = base + MSS;
-    blk[0][1] = base + 4 * MSS;
-    peer_ack_sack(101, base, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base, base + MSS, base + 4 * MSS);
     ck_assert(c->in_recovery);
     ck_assert_uint_eq(c->ssthresh, 10 * MSS);
     while (seg_waiting()) {
@@ -398,8 +383,7 @@ START_TEST(test_prr_sends_half_of_what_is_delivered)
     ck_assert_int_eq(rexmit, 1);
     /* Ten more ACKs, each SACKing one more segment. */
     for (unsigned k = 4; k < 14; k++) {
-        blk[0][1] = base + (k + 1) * MSS;
-        peer_ack_sack(101, base, (const uint32_t (*)[2])blk, 1);
+        peer_ack_sack(base, base + MSS, base + (k + 1) * MSS);
         while (seg_waiting()) {
             pop_seg(&s);
             ck_assert(seq_geq(s.seq, high));           /* new data only, nothing resent */
@@ -420,7 +404,6 @@ START_TEST(test_rack_lost_retransmission)
     uint32_t iss, base;
     struct tcp_pcb *c = open_sack(100, &iss);
     static uint8_t more[20 * MSS];
-    uint32_t blk[1][2];
     struct seg s;
     uint32_t high;
 
@@ -430,10 +413,8 @@ START_TEST(test_rack_lost_retransmission)
     ck_assert_int_eq(tcp_send(c, more, sizeof(more)), (long)sizeof(more));
     no_more_frames();                                             /* cwnd is full */
     clock_advance(10 * US_PER_MS);
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 10 * MSS;
     high = c->snd_max;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, base + 10 * MSS);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base + MSS);                         /* the hole */
     while (seg_waiting())
@@ -442,8 +423,7 @@ START_TEST(test_rack_lost_retransmission)
     high = c->snd_max;
     /* 10 ms on: everything after the hole arrived, the resend did not. */
     clock_advance(10 * US_PER_MS);
-    blk[0][1] = high;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, high);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base + MSS);                         /* again */
     ck_assert_uint_eq(STAT_GET(tcp, sack_rexmit), 2);
@@ -459,7 +439,6 @@ START_TEST(test_dsack_undoes_spurious_recovery)
 {
     uint32_t iss, base, cwnd0, ssthresh0;
     struct tcp_pcb *c = open_sack(100, &iss);
-    uint32_t blk[2][2];
     struct seg s;
 
     c->cwnd = 10 * MSS;
@@ -468,9 +447,7 @@ START_TEST(test_dsack_undoes_spurious_recovery)
     cwnd0 = c->cwnd;
     ssthresh0 = c->ssthresh;
     clock_advance(10 * US_PER_MS);
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 10 * MSS;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, base + 10 * MSS);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base + MSS);
     ck_assert(c->in_recovery);
@@ -478,14 +455,10 @@ START_TEST(test_dsack_undoes_spurious_recovery)
     /* Segment 2 was only late: the full ACK, then a D-SACK for the copy. First a D-SACK for
      * segment 5, which was never resent (the network duplicated it): no undo for that. */
     peer_send(101, base + 10 * MSS, TCP_ACK, 65535, NULL, 0);
-    blk[0][0] = base + 4 * MSS;
-    blk[0][1] = base + 5 * MSS;
-    peer_ack_sack(101, base + 10 * MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + 10 * MSS, base + 4 * MSS, base + 5 * MSS);
     ck_assert_uint_eq(STAT_GET(tcp, dsack_in), 1);
     ck_assert_uint_eq(STAT_GET(tcp, undo), 0);
-    blk[0][0] = base + MSS;
-    blk[0][1] = base + 2 * MSS;
-    peer_ack_sack(101, base + 10 * MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + 10 * MSS, base + MSS, base + 2 * MSS);
     ck_assert_uint_eq(STAT_GET(tcp, dsack_in), 2);
     ck_assert_uint_eq(STAT_GET(tcp, undo), 1);
     ck_assert_uint_ge(c->cwnd, cwnd0);
@@ -502,7 +475,6 @@ START_TEST(test_tlp_probes_the_tail)
     uint32_t iss, base;
     struct tcp_pcb *c = open_sack(100, &iss);
     struct seg s;
-    uint32_t blk[1][2];
 
     base = measure_rtt(c, iss, 6 * US_PER_MS);
     ck_assert_int_eq(send_segments(c, 3), 3);
@@ -517,9 +489,7 @@ START_TEST(test_tlp_probes_the_tail)
     /* The first two were lost: the probe's ACK, an RTT later, SACKs segment 3; RACK now
      * knows 1 and 2 are lost (sent long before the probe) and resends them. */
     clock_advance(6 * US_PER_MS);
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 3 * MSS;
-    peer_ack_sack(101, base, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base, base + 2 * MSS, base + 3 * MSS);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base);
     ck_assert_uint_eq(STAT_GET(tcp, rexmit), 0);
@@ -533,7 +503,6 @@ START_TEST(test_rto_skips_sacked_segments)
 {
     uint32_t iss, base;
     struct tcp_pcb *c = open_sack(100, &iss);
-    uint32_t blk[1][2];
     struct seg s;
 
     base = measure_rtt(c, iss, 6 * US_PER_MS);
@@ -547,9 +516,7 @@ START_TEST(test_rto_skips_sacked_segments)
     ck_assert_uint_eq(STAT_GET(tcp, rexmit), 1);
     ck_assert_uint_eq(c->cwnd, MSS);
     no_more_frames();
-    blk[0][0] = base + 2 * MSS;
-    blk[0][1] = base + 3 * MSS;
-    peer_ack_sack(101, base + MSS, (const uint32_t (*)[2])blk, 1);
+    peer_ack_sack(base + MSS, base + 2 * MSS, base + 3 * MSS);
     pop_seg(&s);
     ck_assert_uint_eq(s.seq, base + MSS);                         /* the hole, not segment 3 */
     no_more_frames();
