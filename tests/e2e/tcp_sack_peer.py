@@ -187,20 +187,23 @@ def ooo_without_sack(p, what):
 
 
 # -- modes -------------------------------------------------------------------------------------
+def synack_is(sa, want, what, p, extra=""):
+    check(sa.opts == want, "%s: SYN-ACK options exactly %s%s (got %s)" %
+          (what, want.hex(), extra, sa.opts.hex()), p)
+
+
 def negotiate():
     for options, what in ((SACK_SYN, "SYN with MSS, NOP, NOP, SACK-permitted"),
                           (LINUX_SYN, "SYN with Linux's options (MSS, SACK-permitted, TS, "
                                       "NOP, WS)")):
         p = T.Peer(9)
         sa = syn(p, options, what)
-        check(sa.opts == SYNACK_SACK, "%s: SYN-ACK options exactly %s (got %s)" %
-              (what, SYNACK_SACK.hex(), sa.opts.hex()), p)
+        synack_is(sa, SYNACK_SACK, what, p)
         p.send(RST, seq=p.iss + 1, ack=0)   # the half-open connection goes
     p = T.Peer(9)
     what = "SYN with MSS only"
     sa = handshake(p, PLAIN_SYN, what)
-    check(sa.opts == SYNACK_PLAIN, "%s: SYN-ACK options exactly %s (got %s)" %
-          (what, SYNACK_PLAIN.hex(), sa.opts.hex()), p)
+    synack_is(sa, SYNACK_PLAIN, what, p)
     ooo_without_sack(p, "no SACK-permitted from us: gap")
 
 
@@ -208,8 +211,7 @@ def nosack():
     p = T.Peer(9)
     what = "SYN with SACK-permitted to a --no-sack stack"
     sa = handshake(p, SACK_SYN, what)
-    check(sa.opts == SYNACK_PLAIN, "%s: SYN-ACK options exactly %s, no SACK-permitted (got %s)" %
-          (what, SYNACK_PLAIN.hex(), sa.opts.hex()), p)
+    synack_is(sa, SYNACK_PLAIN, what, p, ", no SACK-permitted")
     ooo_without_sack(p, "--no-sack: gap")
 
 
