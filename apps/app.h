@@ -1,6 +1,6 @@
 /*
- * app.h - how the sample apps share one thread (DESIGN.md "Several apps live
- * in one thread"), the way several connections share one poll() server.
+ * app.h - how the sample apps share one thread (docs/api.md "Writing an app
+ * of your own"), the way several connections share one poll() server.
  *
  * An app is a start function that opens its sockets and hands each one to the
  * dispatcher with app_watch(), plus a handler the dispatcher calls with

@@ -1,6 +1,6 @@
 /*
- * clock.h - time, timers and randomness, all replaceable (STYLE.md: no hidden
- * time, no hidden randomness).
+ * clock.h - time, timers and randomness, all replaceable (CONTRIBUTING.md: no
+ * hidden time, no hidden randomness).
  *
  * The stack reads time only through clock_now(). In real mode the event loop
  * refreshes it from CLOCK_MONOTONIC each turn; in virtual mode (unit tests,

@@ -1,6 +1,6 @@
 /*
- * stack.c - start-up, shut-down and the event loop turn (DESIGN.md "The
- * event loop"). The loop owns time: it refreshes the clock, waits in poll()
+ * stack.c - start-up, shut-down and the event loop turn (docs/architecture.md
+ * "The event loop"). The loop owns time: it refreshes the clock, waits in poll()
  * no longer than the next timer, and runs timers after the frames.
  */
 #include "stack.h"

@@ -6,8 +6,8 @@
  * the enum, the storage and the descriptions, so they never disagree.
  *
  * Input functions drop through DROP(), which counts, traces the reason and
- * frees the packet in one step (STYLE.md: "every rejection is counted, traced
- * with its reason, and freed once").
+ * frees the packet in one step (CONTRIBUTING.md: "every rejection is
+ * counted, traced with its reason, and freed once").
  */
 #ifndef TS_STATS_H
 #define TS_STATS_H

@@ -2,7 +2,7 @@
  * ts.h - things every tapstack file needs: error codes, the bounds-checked
  * reader and writer for packet bytes, and address helpers.
  *
- * Network byte order exists only inside packet bytes (STYLE.md): fields are
+ * Network byte order exists only inside packet bytes (CONTRIBUTING.md): fields are
  * read with rd_be16()/rd_be32() into host-order integers and written back with
  * wr_be16()/wr_be32(). Never cast a struct onto packet bytes.
  */
