@@ -32,6 +32,11 @@ PKGS=(
   valgrind
   procps
   psmisc
+  gdb
+  strace
+  traceroute
+  clang-format
+  iptables
 )
 
 missing=()
