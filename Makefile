@@ -7,6 +7,7 @@
 #   make test         install what is missing, build, run every test (root for the lab part)
 #   make run          install what is missing, build, bring up the lab, run the stack
 #   make bench        the benchmarks (root)
+#   make docs         regenerate the counter table in docs/trace-and-pcap.md
 #   make clean
 #
 # `make` alone needs neither root nor the network.
@@ -76,7 +77,7 @@ HOST_APP_OBJS := $(patsubst %.c,$(B)/host/%.o,$(HOST_APP_SRCS))
 HTTP_HOST_OBJS := $(patsubst %.c,$(B)/host/%.o,$(HTTP_HOST_SRCS))
 UNIT_OBJS := $(patsubst %.c,$(B)/%.o,$(UNIT_SRCS))
 
-.PHONY: all debug clean test unit run bench deps lab-down help
+.PHONY: all debug clean test unit run bench deps lab-down help docs
 all: $(B)/tapstack $(B)/unit_tests $(B)/reflector $(B)/echo-host $(B)/udp_rr $(B)/http-host
 	@ln -sfn $(B)/tapstack tapstack
 
@@ -84,7 +85,7 @@ debug:
 	@$(MAKE) --no-print-directory DEBUG=1
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -149,6 +150,11 @@ bench: deps
 
 lab-down:
 	@scripts/lab.sh down
+
+# The counter table of docs/trace-and-pcap.md, from STATS_TABLE (scripts/docs.py; `make test`
+# checks that it and every name the docs use are current).
+docs:
+	@scripts/docs.py counters
 
 # Fuzz targets (tests/fuzz/README.md): libFuzzer + ASan + UBSan, always built with clang
 # into build/fuzz/. `make fuzz FUZZ_SECONDS=N` builds and runs each target N seconds.

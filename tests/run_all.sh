@@ -10,12 +10,13 @@
 #   valgrind-replay a few vectors under valgrind: no errors, no leaks (one check each)
 #   e2e      the stack in its own lab namespaces against real clients and scapy (root)
 #   fuzz     a short bounded libFuzzer smoke run of every target
+#   docs     every file, function, option and counter the docs name exists (scripts/docs.py)
 #
 # Called by `make test` after the build. TESTS="unit e2e" runs a subset.
 set -u
 cd "$(dirname "$0")/.."
 
-TESTS=${TESTS:-"unit san valgrind clang replay san-replay valgrind-replay e2e fuzz"}
+TESTS=${TESTS:-"docs unit san valgrind clang replay san-replay valgrind-replay e2e fuzz"}
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-15}
 passed=0
 failed=0
@@ -61,6 +62,14 @@ add_check_counts() {  # $1 = name, $2 = output file, $3 = exit code
     [ $((f + e)) -gt 0 ] && bad $((f + e)) "$1: $((f + e)) unit tests failed"
     return 0
 }
+
+if want docs; then
+    section "docs name only what exists"
+    scripts/docs.py check >"$LOG/docs" 2>&1
+    rc=$?
+    grep -vE '^PASS' "$LOG/docs"
+    add_counts docs "$LOG/docs" "$rc"
+fi
 
 if want unit; then
     section "unit tests (libcheck)"
