@@ -600,7 +600,9 @@ main_loopback(const struct options *o, struct stack_config *cfg)
     }
     install_signals();
     printf("tapstack: ready on lo 127.0.0.1/8 (loopback mode: no tap, no root); "
-           "udp echo 7, discard 9; a client talks to them over 127.0.0.1\n");
+           "echo %u (udp, tcp), discard %u (udp, tcp), chargen %u (tcp), http %u; "
+           "a client talks to them over 127.0.0.1\n", echo_port, discard_port, tcp_chargen_port,
+           http_port);
     if (start_apps(true, o->connect) < 0) {
         finish(o);
         return 1;

@@ -1019,10 +1019,17 @@ for s in "${SECTIONS[@]}"; do
         exit 2
     fi
 done
-timeout 30 "$LAB_SH" sweep tsb || true
-LAB_IS_UP=1
-timeout 30 "$LAB_SH" up >"$TMP/lab.out" 2>&1 || { cat "$TMP/lab.out" >&2; exit 1; }
-echo "tapstack bench: sections ${SECTIONS[*]}; lab $TS_NS / $TS_PEER_NS (removed at the end)"
+# cost runs --replay on a virtual clock: it needs no lab, so a run of cost alone brings none up.
+need_lab=0
+for s in "${SECTIONS[@]}"; do [ "$s" = cost ] || need_lab=1; done
+if [ "$need_lab" = 1 ]; then
+    timeout 30 "$LAB_SH" sweep tsb || true
+    LAB_IS_UP=1
+    timeout 30 "$LAB_SH" up >"$TMP/lab.out" 2>&1 || { cat "$TMP/lab.out" >&2; exit 1; }
+    echo "tapstack bench: sections ${SECTIONS[*]}; lab $TS_NS / $TS_PEER_NS (removed at the end)"
+else
+    echo "tapstack bench: sections ${SECTIONS[*]}; no lab needed"
+fi
 for s in "${SECTIONS[@]}"; do
     "bench_$s"
 done
