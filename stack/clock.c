@@ -144,16 +144,31 @@ timer_run_due(void)
 static uint64_t rand_state = 0x9e3779b97f4a7c15ull;
 
 void
+rand_seed_r(uint64_t *state, uint64_t seed)
+{
+    *state = seed ? seed : 0x9e3779b97f4a7c15ull;     /* a zero state would stay zero */
+}
+
+uint32_t
+rand32_r(uint64_t *state)
+{
+    uint64_t x = *state;
+
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    return (uint32_t)((x * 0x2545f4914f6cdd1dull) >> 32);
+}
+
+void
 rand_seed(uint64_t seed)
 {
-    rand_state = seed ? seed : 0x9e3779b97f4a7c15ull;
+    rand_seed_r(&rand_state, seed);
 }
 
 uint32_t
 rand32(void)
 {
-    rand_state ^= rand_state >> 12;
-    rand_state ^= rand_state << 25;
-    rand_state ^= rand_state >> 27;
-    return (uint32_t)((rand_state * 0x2545f4914f6cdd1dull) >> 32);
+    return rand32_r(&rand_state);
 }

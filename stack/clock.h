@@ -46,8 +46,12 @@ uint64_t timer_next_delay(void);
 /* Fire every timer due at clock_now(); returns how many fired. */
 int timer_run_due(void);
 
-/* A seedable generator (xorshift64*): ISNs, ports, IP IDs, impairment. */
+/* A seedable generator (xorshift64*): ISNs, ports, the IP ID key. */
 void rand_seed(uint64_t seed);
 uint32_t rand32(void);
+/* The same generator on a caller's own state (seed 0: a fixed state), for a private stream
+ * that must not move the draws of rand32(). */
+void rand_seed_r(uint64_t *state, uint64_t seed);
+uint32_t rand32_r(uint64_t *state);
 
 #endif

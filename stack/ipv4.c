@@ -5,7 +5,9 @@
  * version, header length, total length against the frame, checksum), then
  * source and destination checks, then hand the payload to the protocol
  * registered with ipv4_register(). Send (ipv4_output): route, push the
- * header, ether_output.
+ * header, ether_output. Each datagram's Identification comes from one of
+ * IPV4_ID_COUNTERS counters, chosen by a keyed hash of (source, destination,
+ * protocol) and advanced by a keyed pseudo-random step (ipv4_next_id).
  *
  * Called by ether_input and by icmp/udp/tcp. Leaves out: fragmentation and
  * reassembly (LIMIT: ipv4.fragment counts dropped fragments, ipv4.too_big
@@ -22,6 +24,7 @@
 #include "pkb.h"
 #include "clock.h"
 #include "checksum.h"
+#include "siphash.h"
 #include "stats.h"
 #include "trace.h"
 
@@ -96,7 +99,53 @@ ipv4_emit(uint8_t *b, const struct ipv4_hdr *h)
 /* State ------------------------------------------------------------------- */
 
 static ipv4_handler handlers[256];
-static uint16_t next_id;
+
+/* IP Identification ------------------------------------------------------- */
+
+/*
+ * RFC 6864 4.1: the ID of a datagram that may be fragmented (DF clear: all of ours) MUST be
+ * unique for its (source, destination, protocol) within the maximum datagram lifetime. One
+ * counter for everything does that, but anyone who gets two replies learns how many datagrams
+ * the stack sent to everyone else in between (RFC 6274 3.5.2: idle scans, traffic counting).
+ * So (RFC 7739 5.3, as Linux's ip_idents): a keyed hash of the tuple picks one of many
+ * counters, and each datagram moves its counter on by 1..8, a keyed hash of the counter's
+ * value. A host sees only its own counter, whose steps it cannot predict; the counters of
+ * other destinations are unrelated. Cost: a counter repeats after 8192 datagrams at worst
+ * (14563 on average) instead of 65536. tests/replay/tsrand.py models this.
+ */
+#define IPV4_ID_COUNTERS  2048u
+#define IPV4_ID_STEP_MASK 7u           /* step = 1 + (hash & mask): 1..8 */
+
+static uint64_t id_key0, id_key1;
+static uint16_t id_counter[IPV4_ID_COUNTERS];
+
+/* The key from one draw of the shared generator (so the draws after it stay where they were),
+ * expanded by a private generator; each counter's start from the key. */
+static void
+ipv4_id_init(void)
+{
+    uint64_t st;
+
+    rand_seed_r(&st, rand32());
+    id_key0 = (uint64_t)rand32_r(&st) << 32;
+    id_key0 |= rand32_r(&st);
+    id_key1 = (uint64_t)rand32_r(&st) << 32;
+    id_key1 |= rand32_r(&st);
+    /* The second words keep the three uses apart: proto < 2^8, 1 << 32, 2 << 32 | value. */
+    for (uint32_t c = 0; c < IPV4_ID_COUNTERS; c++)
+        id_counter[c] = (uint16_t)siphash24(id_key0, id_key1, c, 1ull << 32);
+}
+
+static uint16_t
+ipv4_next_id(uint32_t src, uint32_t dst, uint8_t proto)
+{
+    uint64_t h = siphash24(id_key0, id_key1, (uint64_t)src << 32 | dst, proto);
+    uint32_t c = (uint32_t)(h % IPV4_ID_COUNTERS);
+    uint64_t step = siphash24(id_key0, id_key1, c, 2ull << 32 | id_counter[c]);
+
+    id_counter[c] = (uint16_t)(id_counter[c] + 1 + (step & IPV4_ID_STEP_MASK));
+    return id_counter[c];
+}
 
 void
 ipv4_register(uint8_t proto, ipv4_handler fn)
@@ -109,7 +158,7 @@ ipv4_init(void)
 {
     for (int i = 0; i < 256; i++)
         handlers[i] = NULL;
-    next_id = (uint16_t)rand32();
+    ipv4_id_init();
 }
 
 static const char *
@@ -232,13 +281,13 @@ ipv4_output(struct pkb *p, uint32_t src, uint32_t dst, uint8_t proto, uint8_t tt
     ih.hlen = IPV4_HDR_MIN;
     ih.tos = 0;
     ih.total_len = (uint16_t)p->len;
-    ih.id = next_id++;
     ih.flags = 0;
     ih.frag_off = 0;
     ih.ttl = ttl ? ttl : IPV4_DEFAULT_TTL;
     ih.proto = proto;
     ih.src = src ? src : ipv4_source_for(dst);
     ih.dst = dst;
+    ih.id = ipv4_next_id(ih.src, ih.dst, proto);
     ipv4_emit(b, &ih);
     p->nh = b;
     nexthop = route_nexthop(r, dst);

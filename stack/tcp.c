@@ -14,6 +14,7 @@
 #include "netif.h"
 #include "route.h"
 #include "pkb.h"
+#include "siphash.h"
 #include "stats.h"
 #include "trace.h"
 
@@ -296,37 +297,6 @@ tcp_rcv_window(const struct tcp_pcb *pcb)
 }
 
 /* ISN (RFC 6528) ---------------------------------------------------------- */
-
-/* SipHash-2-4 (Aumasson, Bernstein): a keyed hash, the F() of RFC 6528. */
-#define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
-#define SIPROUND                                                             \
-    do {                                                                     \
-        v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32);            \
-        v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                               \
-        v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                               \
-        v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);            \
-    } while (0)
-
-static uint64_t
-siphash24(uint64_t k0, uint64_t k1, uint64_t m0, uint64_t m1)
-{
-    uint64_t v0 = 0x736f6d6570736575ull ^ k0, v1 = 0x646f72616e646f6dull ^ k1;
-    uint64_t v2 = 0x6c7967656e657261ull ^ k0, v3 = 0x7465646279746573ull ^ k1;
-    uint64_t m[3] = { m0, m1, (uint64_t)16 << 56 };   /* two words, then the length */
-
-    for (int i = 0; i < 3; i++) {
-        v3 ^= m[i];
-        SIPROUND;
-        SIPROUND;
-        v0 ^= m[i];
-    }
-    v2 ^= 0xff;
-    SIPROUND;
-    SIPROUND;
-    SIPROUND;
-    SIPROUND;
-    return v0 ^ v1 ^ v2 ^ v3;
-}
 
 /*
  * RFC 6528 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey),

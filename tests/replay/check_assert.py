@@ -14,12 +14,13 @@ An .assert file states, for each frame the stack must send, the fields that matt
 
 Left of `=` is a field (below); right of it a value: a number (decimal or 0x..), an
 address, `zeros` (every byte zero, any length), `hex:0a0b..`, `"text with spaces"`,
-`ipid(K)` (the IP ID of the K-th datagram the stack sends for this seed,
-tests/replay/tsrand.py), `isn(LIP:LPORT,RIP:RPORT,SECONDS)` (the ISS the stack's tcp_isn()
-picks for that connection at that virtual time, tsrand.py), `in[N].FIELD` (the same field of
-input frame N, 1-based), or `file:PATH` (the bytes of a file, PATH from the repository's
-root); bytes values may be sliced `[a:b]`, and `isn(..)` and `in[N].FIELD` numbers may be
-followed by `+K` or `-K` (modulo 2^32 for the TCP sequence fields and isn).
+`ipid(SRC,DST,PROTO,N)` (the IP ID of the N-th datagram, 0 for the first, that the stack
+sends through the counter (SRC, DST, PROTO) selects, for this seed: tests/replay/tsrand.py),
+`isn(LIP:LPORT,RIP:RPORT,SECONDS)` (the ISS the stack's tcp_isn() picks for that connection
+at that virtual time, tsrand.py), `in[N].FIELD` (the same field of input frame N, 1-based), or
+`file:PATH` (the bytes of a file, PATH from the repository's root); bytes values may be sliced
+`[a:b]`, and `isn(..)` and `in[N].FIELD` numbers may be followed by `+K` or `-K` (modulo 2^32
+for the TCP sequence fields and isn).
 
 Fields: `time` (seconds since the first input frame), `len` (frame bytes), `eth.*`,
 `arp.*`, `ip.*`, `udp.*`, `tcp.*` (scapy field names: ip.ttl, ip.id, arp.hwsrc, udp.dport,
@@ -229,7 +230,7 @@ def extract(frame, name):
 
 
 REF = re.compile(r"^in\[(\d+)\]\.([a-z_.]+)(?:\[(-?\d*):(-?\d*)\])?([+-]\d+)?$")
-IPID = re.compile(r"^ipid\((\d+)\)$")
+IPID = re.compile(r"^ipid\(([\d.]+),([\d.]+),(\d+),(\d+)\)$")
 ISN = re.compile(r"^isn\(([\d.]+):(\d+),([\d.]+):(\d+),(\d+(?:\.\d{1,6})?)\)([+-]\d+)?$")
 FILE = re.compile(r"^file:([^\[\]]+)(?:\[(-?\d*):(-?\d*)\])?$")
 SLICE = re.compile(r"^([a-z_.-]+)\[(-?\d*):(-?\d*)\]$")
@@ -261,7 +262,7 @@ def evaluate(text, ctx):
         return v
     m = IPID.match(text)
     if m:
-        return tsrand.ip_id(ctx["seed"], int(m.group(1)))
+        return tsrand.ip_id(ctx["seed"], m.group(1), m.group(2), int(m.group(3)), int(m.group(4)))
     m = ISN.match(text)
     if m:
         isn = tsrand.tcp_isn(ctx["seed"], parse_time_us(m.group(5)), m.group(1), int(m.group(2)),

@@ -4,7 +4,7 @@
     tests/replay/gen_ether.py [--out DIR] [--list] [NAME...]
 
 Every vector here is "these frames must be dropped silently", followed by a control echo
-request that must be answered with the first IP ID (veclib.dropped).
+request that must be answered with the first IP ID of its counter (veclib.dropped).
 """
 from veclib import main, dropped, echo_request, pad60, Ether, Raw, STACK_MAC, HOST_MAC
 

@@ -16,7 +16,7 @@ from veclib import (Vector, main, hello, dropped, echo_request, ip_frame, expect
 def ping_small():
     v = Vector("ping-small",
                "three echo requests (Linux ping's 56 bytes) one second apart get three echo "
-               "replies with the same id, seq and data, and IP IDs that go up by one",
+               "replies with the same id, seq and data, and a new IP ID each",
                "RFC 792 echo; RFC 1122 3.2.2.6 (data returned, source = request's destination)")
     hello(v)
     for s in range(3):
@@ -47,15 +47,15 @@ def ping_zero_payload():
     hello(v)
     n = v.send(0.010, echo_request(seq=1, payload=b""), "echo request seq 1, 0 data bytes")
     expect_echo_reply(v, 0.010, n, 0, why="RFC 792 echo reply, 28-byte datagram (ip.len=28), "
-                      "zero-padded by the stack to 60 (RFC 894); first IP ID")
+                      "zero-padded by the stack to 60 (RFC 894); first IP ID of its counter")
     v.total("one reply")
     return v
 
 
 def ping_seed():
     v = Vector("ping-seed",
-               "with --seed 12345 the first datagram's IP ID is the first rand32() draw for "
-               "seed 12345 (low 16 bits), then +1: replay output is a function of the seed",
+               "with --seed 12345 the IP IDs come from counters keyed by the first rand32() "
+               "draw for seed 12345 (tsrand.py): replay output is a function of the seed",
                "determinism (docs/replay.md); RFC 791 3.2 (Identification) / RFC 6864",
                seed=12345)
     hello(v)

@@ -159,10 +159,10 @@ def ip_ttl_low():
     hello(v)
     n1 = v.send(0.010, echo_request(seq=1, ttl=1), "echo request seq 1, TTL 1")
     expect_echo_reply(v, 0.010, n1, 0, why="RFC 1122 3.2.1.7: delivered and answered; the reply "
-                      "has the stack's own TTL 64; first IP ID")
+                      "has the stack's own TTL 64; first IP ID of its counter")
     n2 = v.send(0.020, echo_request(seq=2, ttl=0), "echo request seq 2, TTL 0")
     expect_echo_reply(v, 0.020, n2, 1, why="RFC 1122 3.2.1.7: TTL 0 is 'less than 2' too; "
-                      "second IP ID")
+                      "second IP ID of its counter")
     v.total("both requests answered")
     return v
 
@@ -210,8 +210,8 @@ def ip_unknown_proto_bcast():
            "protocol 253 to 255.255.255.255 (Ethernet broadcast)  -> no error")
     n = v.send(0.020, ip_frame(b"to 10.0.0.2 (the control)", 253), "protocol 253 to 10.0.0.2")
     expect_unreach(v, 0.020, n, 2, 0,
-                   why="RFC 1122 3.2.2.1: the unicast one gets protocol unreachable; first IP ID, "
-                   "so nothing was sent for the broadcasts")
+                   why="RFC 1122 3.2.2.1: the unicast one gets protocol unreachable; first IP ID "
+                   "of its counter, so nothing was sent for the broadcasts")
     v.total("one error, for the unicast datagram only")
     return v
 

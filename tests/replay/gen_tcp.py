@@ -103,7 +103,8 @@ def tcp_rst_closed_port():
                "10.0.0.1:40000 > 10.0.0.2:9999 [S] seq %d <mss 1460>" % s1)
     rst(0.010, n, "RA", 0, s1 + 1, "in[%d].tcp.seq+1" % n,
         "RFC 9293 3.10.7.1: the SYN has no ACK: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, "
-        "SEG.LEN = 1 for the SYN; window 0, no options (nothing is offered); first IP ID")
+        "SEG.LEN = 1 for the SYN; window 0, no options (nothing is offered); first IP ID of its "
+        "counter")
     n = v.send(0.020, tcp_in(0x11111111, 0x22222222, "A", dport=CLOSED),
                "10.0.0.1:40000 > 10.0.0.2:9999 [A] seq 0x11111111 ack 0x22222222")
     rst(0.020, n, "R", 0x22222222, 0, "",
@@ -120,11 +121,11 @@ def tcp_rst_closed_port():
                "the stack never sent)" % s3)
     rst(0.050, n, "R", 0x33333333, 0, "",
         "RFC 9293 3.10.7.1: ACK bit on: <SEQ=SEG.ACK><CTL=RST>; the IP ID right after the "
-        "previous RST's: nothing was sent for the RST at 0.040")
+        "previous RST's (one counter for TCP to 10.0.0.1): nothing was sent for the RST at 0.040")
     n = v.send(0.060, echo_request(seq=1), "echo request seq 1 (the control)")
     expect_echo_reply(v, 0.060, n, v.take_k(),
-                      why="the control: answered with the next IP ID (4 datagrams before it: "
-                      "the 4 RSTs, none for the incoming RST)")
+                      why="the control: answered, the first datagram of the ICMP counter (the 4 "
+                      "RSTs went through the TCP one)")
     v.total("one RST per segment that is not a RST, then the control's echo reply")
     return v
 
@@ -419,7 +420,7 @@ def tcp_rst_out_of_window():
     n = c.peer(0.040, "PA", 1, 1, d, note="(13 bytes)")
     c.rcv(len(d))
     echo_of(c, 0.040, n, d, "in[%d].tcp.data" % n,
-            "; the second datagram since the start (ipid(1)): nothing was sent for the two RSTs")
+            "; the second datagram through its IP ID counter: nothing was sent for the two RSTs")
     c.peer(0.050, "A", 14, 14, note="(ACKs the echo)")
     expect_end_fin(v, c, 0.050 + DRAIN_S)
     v.total("the SYN-ACK, the echo, the FIN at the end; nothing for the RSTs")

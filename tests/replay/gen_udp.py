@@ -53,14 +53,15 @@ def expect_udp_echo(v, t, req, k, data=None, why=""):
     dst = "%d.%d.%d.%d" % tuple(f[26:30])
     data = u[8:ulen] if data is None else data
     ub = udp_bytes(data, sport=dport, dport=sport, src=src, dst=dst)
+    ip_id, ip_id_ref = v.ipid(k, src, dst, 17)
     frame = pad60(Ether(dst=HOST_MAC, src=STACK_MAC) /
-                  IP(src=src, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=17) /
+                  IP(src=src, dst=dst, id=ip_id, flags=0, ttl=TTL, tos=0, proto=17) /
                   Raw(ub))
     v.expect(t, frame,
              "eth.dst=%s ip.ihl=5 ip.flags=0 ip.ttl=64 ip.proto=17 ip.src=%s ip.dst=%s "
-             "ip.id=ipid(%d) ip.chksum_ok=1 udp.sport=in[%d].udp.dport udp.dport=in[%d].udp.sport "
+             "ip.id=%s ip.chksum_ok=1 udp.sport=in[%d].udp.dport udp.dport=in[%d].udp.sport "
              "udp.len=%d udp.data=%s udp.chksum_ok=1 pad=zeros"
-             % (HOST_MAC, src, dst, k, req, req, 8 + len(data),
+             % (HOST_MAC, src, dst, ip_id_ref, req, req, 8 + len(data),
                 "in[%d].udp.data[0:%d]" % (req, len(data))),
              why or "RFC 862 echo: the data back to the sender's address and port, from port 7; "
              "RFC 1122 4.1.3.4: checksum generated; IP ID of datagram %d" % k)
@@ -95,7 +96,8 @@ def udp_closed_port():
                "UDP 10.0.0.1:40000 > 10.0.0.2:9999, 15 bytes")
     expect_unreach(v, 0.020, n, 3, 0,
                    why="RFC 792 port unreachable (code 3) quoting the IP header and the UDP header "
-                   "(the first 64 bits of data); first IP ID: nothing was sent for the broadcast")
+                   "(the first 64 bits of data); first IP ID of its counter: nothing was sent for "
+                   "the broadcast")
     v.total("one error, for the unicast datagram")
     return v
 
@@ -155,7 +157,7 @@ def udp_checksum_ffff():
     expect_udp_echo(v, 0.010, n, 0)
     v.out_asserts[-1] = (v.out_asserts[-1][0], v.out_asserts[-1][1] + " udp.chksum=0xffff",
                          "RFC 768: the computed checksum is 0, so the field is 0xffff; RFC 862 "
-                         "echo; first IP ID")
+                         "echo; first IP ID of its counter")
     v.total("one echo")
     return v
 
@@ -174,7 +176,7 @@ def udp_length_mismatch():
                "(checksum over those 20)")
     expect_udp_echo(v, 0.020, n, 0, data=data[:12],
                     why="RFC 768: the datagram ends where its length says: the 12 bytes echoed; "
-                    "first IP ID, so nothing was sent for the lying one")
+                    "first IP ID of its counter, so nothing was sent for the lying one")
     v.total("one echo, of the 12-byte datagram")
     return v
 

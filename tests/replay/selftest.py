@@ -6,9 +6,10 @@ this test makes sure both would have said otherwise. It builds a small vector (A
 ping), then compares the expected capture with copies that differ in one way each:
 one byte of the IP ID, the timestamp by 1 us, one frame missing, one frame extra, a non-zero
 padding byte. It also pins tsrand.py to the stack's generator (the first draws for seed 1,
-taken from stack/clock.c once, by hand), its SipHash-2-4 to the reference test vector and its
-tcp_isn() to an ISS the stack once sent; and checks that a TCP segment's fields are read
-right and that a `volatile` range hides exactly its own bytes from the comparison.
+taken from stack/clock.c once, by hand), its SipHash-2-4 to the reference test vector, its
+tcp_isn() to an ISS the stack once sent and its IP ID model to an ID the stack once sent; and
+checks that a TCP segment's fields are read right and that a `volatile` range hides exactly its
+own bytes from the comparison.
 
 Exit 0 when every planted difference is reported (and the unchanged copy is not).
 """
@@ -51,6 +52,18 @@ def main():
     expect(tsrand.tcp_isn(1, 10000, "10.0.0.2", 7, "10.0.0.1", 40000) == 2811713431,
            "tsrand: tcp_isn(seed 1, 0.01 s, 10.0.0.2:7, 10.0.0.1:40000) = 2811713431 like the "
            "stack's SYN-ACK")
+
+    # The IP ID model (stack/ipv4.c ipv4_next_id): the stack's first echo reply to 10.0.0.1
+    # (./tapstack --replay pcap/ping-1472.in.pcap, seed 1) had ID 58155, taken by hand once.
+    expect(tsrand.ip_id(1, "10.0.0.2", "10.0.0.1", 1, 0) == 58155,
+           "tsrand: ip_id(seed 1, 10.0.0.2 > 10.0.0.1 ICMP, first) = 58155 like the stack's reply")
+    ids = tsrand.IpIds(1)
+    a = [ids.next("10.0.0.2", "10.0.0.1", 1) for _ in range(3)]
+    expect(all(1 <= (y - x) & 0xFFFF <= 8 for x, y in zip(a, a[1:])) and
+           a == [tsrand.ip_id(1, "10.0.0.2", "10.0.0.1", 1, n) for n in range(3)],
+           "tsrand: one counter's IDs move on by 1..8; IpIds and ip_id agree")
+    expect(tsrand.init_draws(1)["udp_first_port"] == 59048,
+           "tsrand: the IP ID key takes one draw of stack_init: the UDP port is draw 2")
 
     d = tempfile.mkdtemp(prefix="replay-selftest.")
     v = veclib.Vector("selftest", "tools self-test", "none")

@@ -12,17 +12,20 @@ rand_seed(0) uses the fixed state 0x9E3779B97F4A7C15 (a zero state would stay ze
 The replay vectors use it to state, independently of the stack, which IP
 Identification values the stack must put in its datagrams (docs/replay.md).
 
-It also holds the stack's TCP initial sequence number function (stack/tcp.c tcp_isn, RFC 6528
-with SipHash-2-4 as F), so that the TCP vectors can state the stack's sequence numbers:
+The IP ID (stack/ipv4.c ipv4_next_id, RFC 6864 4.1, RFC 7739 5.3): draw 1 of rand32() seeds
+a private generator of the same kind, whose first four draws make the key
+k0 = p1 << 32 | p2, k1 = p3 << 32 | p4. Then, with H(m0, m1) = SipHash-2-4(k0, k1, m0, m1):
 
-    ISN = (uint32)(clock_now_us / 4) + (uint32)SipHash-2-4(k0 = secret, k1 = ~secret,
-                                                           m0 = localip << 32 | remoteip,
-                                                           m1 = localport << 16 | remoteport)
+    counter c of a datagram = H(src << 32 | dst, proto) mod 2048
+    start value of counter c = H(c, 1 << 32) & 0xFFFF                (before its first datagram)
+    each datagram through c:  value = (value + 1 + (H(c, 2 << 32 | value) & 7)) & 0xFFFF
+                              and that new value is the datagram's ID
 
-clock_now_us is the virtual time of the SYN (microseconds since the first input frame) and
-secret = draw 3 << 32 | draw 4 of rand32() after rand_seed(seed) (see init_draws).
+so the ID of a datagram depends on the seed, its (src, dst, proto) and how many datagrams
+went through the same counter before it: nothing that goes to other destinations moves it.
 
-    python3 tests/replay/tsrand.py 1 5      # the first 5 IP IDs for seed 1
+    python3 tests/replay/tsrand.py 1 5      # the first 5 IP IDs to 10.0.0.1 (ICMP), seed 1
+    python3 tests/replay/tsrand.py 1 5 10.0.0.2 10.0.0.3 6  # ... to 10.0.0.3 (TCP)
     python3 tests/replay/tsrand.py --isn 1 10.0.0.2:7 10.0.0.1:40000 0.010000
                                             # the ISS of a connection whose SYN came at 0.01 s
 """
@@ -49,9 +52,9 @@ class TsRand:
 
 
 # Draws made by stack_init() before the IP ID draw. stack/stack.c stack_init calls, in order:
-#   rand_seed(seed) -> ... -> ipv4_init  (draw 1: IP ID)  -> udp_init (draw 2: UDP port)
-#   -> tcp_init (draws 3, 4: ISN secret, unless configured; draw 5: TCP port)
-# so the IP ID is the first draw. If stack_init ever draws for something else first, count
+#   rand_seed(seed) -> ... -> ipv4_init  (draw 1: seeds the IP ID key) -> udp_init (draw 2:
+#   UDP port) -> tcp_init (draws 3, 4: ISN secret, unless configured; draw 5: TCP port)
+# so the IP ID draw is the first. If stack_init ever draws for something else first, count
 # it here (and see init_draws below).
 DRAWS_BEFORE_IP_ID = 0
 EPHEMERAL_FIRST, EPHEMERAL_LAST = 49152, 65535    # stack/udp.h, stack/tcp.c
@@ -63,7 +66,7 @@ def init_draws(seed):
     for _ in range(DRAWS_BEFORE_IP_ID):
         r.rand32()
     span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1
-    d = {"ip_id": r.rand32() & 0xFFFF,
+    d = {"ip_id_seed": r.rand32(),
          "udp_first_port": EPHEMERAL_FIRST + r.rand32() % span}
     hi, lo = r.rand32(), r.rand32()
     d["tcp_isn_secret"] = (hi << 32) | lo
@@ -71,17 +74,57 @@ def init_draws(seed):
     return d
 
 
-def first_ip_id(seed):
-    """The Identification of the first datagram the stack sends after stack_init(seed)."""
-    r = TsRand(seed)
-    for _ in range(DRAWS_BEFORE_IP_ID):
-        r.rand32()
-    return r.rand32() & 0xFFFF
+# IP Identification (RFC 6864, RFC 7739) --------------------------------------------------
+
+IPID_COUNTERS = 2048          # stack/ipv4.c IPV4_ID_COUNTERS
+IPID_STEP_MASK = 7            # stack/ipv4.c IPV4_ID_STEP_MASK: steps of 1..8
 
 
-def ip_id(seed, k):
-    """The Identification of the k-th datagram (k = 0 for the first) the stack sends."""
-    return (first_ip_id(seed) + k) & 0xFFFF
+def ip_id_key(seed):
+    """(k0, k1): four draws of a private generator seeded with stack_init's draw 1."""
+    p = TsRand(init_draws(seed)["ip_id_seed"])
+    a, b, c, d = (p.rand32() for _ in range(4))
+    return (a << 32) | b, (c << 32) | d
+
+
+class IpIds:
+    """The IDs the stack gives its datagrams after stack_init(seed): next(src, dst, proto) for
+    each datagram in the order IP sends them (addresses as 'a.b.c.d' or numbers)."""
+
+    def __init__(self, seed):
+        self.k0, self.k1 = ip_id_key(seed)
+        self.value = {}                      # counter -> its last value (start if unused)
+
+    def h(self, m0, m1):
+        return siphash24(self.k0, self.k1, m0, m1)
+
+    def counter(self, src, dst, proto):
+        src, dst = (ip4(a) if isinstance(a, str) else a for a in (src, dst))
+        return self.h((src << 32) | dst, proto & 0xFF) % IPID_COUNTERS
+
+    def start(self, c):
+        return self.h(c, 1 << 32) & 0xFFFF
+
+    def next_in(self, c):
+        """Move counter c on by one datagram; the datagram's ID."""
+        v = self.value.get(c, self.start(c))
+        v = (v + 1 + (self.h(c, (2 << 32) | v) & IPID_STEP_MASK)) & 0xFFFF
+        self.value[c] = v
+        return v
+
+    def next(self, src, dst, proto):
+        return self.next_in(self.counter(src, dst, proto))
+
+
+def ip_id(seed, src, dst, proto, n):
+    """The Identification of the n-th datagram (n = 0 for the first) that the stack sends
+    through the counter (src, dst, proto) selects, counting every datagram through that
+    counter (those of another tuple that shares it too)."""
+    ids = IpIds(seed)
+    c = ids.counter(src, dst, proto)
+    for _ in range(n):
+        ids.next_in(c)
+    return ids.next_in(c)
 
 
 # TCP ISNs (RFC 6528) ---------------------------------------------------------------------
@@ -158,10 +201,15 @@ if __name__ == "__main__":
         sys.exit(0)
     seed = int(sys.argv[1], 0) if len(sys.argv) > 1 else 1
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    src, dst, proto = (sys.argv[3:6] + ["10.0.0.2", "10.0.0.1", "1"][len(sys.argv[3:6]):])
     r = TsRand(seed)
     print("seed %d: first rand32() draws: %s" % (seed, " ".join("0x%08x" % r.rand32() for _ in range(4))))
-    print("IP IDs: %s" % " ".join("%d (0x%04x)" % (ip_id(seed, k), ip_id(seed, k)) for k in range(n)))
+    ids = IpIds(seed)
+    c = ids.counter(src, dst, int(proto))
+    print("IP IDs %s > %s proto %s (counter %d): %s"
+          % (src, dst, proto, c, " ".join("%d (0x%04x)" % (i, i) for i in
+                                          (ids.next_in(c) for _ in range(n)))))
     d = init_draws(seed)
-    print("stack_init draws: IP ID %d, UDP ephemeral port %d, TCP ISN secret 0x%016x, "
-          "TCP ephemeral port %d" % (d["ip_id"], d["udp_first_port"], d["tcp_isn_secret"],
-                                    d["tcp_first_port"]))
+    print("stack_init draws: IP ID key seed 0x%08x, UDP ephemeral port %d, TCP ISN secret "
+          "0x%016x, TCP ephemeral port %d" % (d["ip_id_seed"], d["udp_first_port"],
+                                              d["tcp_isn_secret"], d["tcp_first_port"]))

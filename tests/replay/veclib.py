@@ -14,7 +14,7 @@ A generator describes one vector like this:
     expect_announce(v)                       # every run starts with the RFC 5227 announcement
     expect_arp_reply(v, 0.0, HOST_MAC, HOST_IP)
     n = v.send(0.010, echo_request(seq=1), "echo request seq 1")
-    expect_echo_reply(v, 0.010, n, k=0)      # k: the stack's k-th datagram (IP ID)
+    expect_echo_reply(v, 0.010, n, k=0)      # k: the stack's k-th datagram (for its IP ID)
     v.write(outdir)
 
 Times are seconds after the first input frame (virtual time 0 = T0 on the capture).
@@ -209,15 +209,16 @@ def expect_echo_reply(v, t, req, k, to_mac=HOST_MAC, why=""):
     ident, seq = struct.unpack("!HH", icmp[4:8])
     src = "%d.%d.%d.%d" % tuple(hdr[16:20])
     dst = "%d.%d.%d.%d" % tuple(hdr[12:16])
+    ip_id, ip_id_ref = v.ipid(k, src, dst, 1)
     f = pad60(Ether(dst=to_mac, src=STACK_MAC) /
-              IP(src=src, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=1) /
+              IP(src=src, dst=dst, id=ip_id, flags=0, ttl=TTL, tos=0, proto=1) /
               ICMP(type=0, code=0, id=ident, seq=seq) / Raw(icmp[8:]))
     v.expect(t, f,
              "eth.dst=%s eth.src=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.frag=0 ip.ttl=64 ip.proto=1 "
-             "ip.src=%s ip.dst=%s ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1 icmp.type=0 icmp.code=0 "
+             "ip.src=%s ip.dst=%s ip.id=%s ip.len=%d ip.chksum_ok=1 icmp.type=0 icmp.code=0 "
              "icmp.id=in[%d].icmp.id icmp.seq=in[%d].icmp.seq icmp.data=in[%d].icmp.data "
              "icmp.chksum_ok=1 pad=zeros"
-             % (to_mac, STACK_MAC, src, dst, k, 20 + len(icmp), req, req, req),
+             % (to_mac, STACK_MAC, src, dst, ip_id_ref, 20 + len(icmp), req, req, req),
              why or "RFC 792 echo reply: same id, seq and data; RFC 1122 3.2.2.6 source = the "
              "request's destination; TTL 64, DF clear, TOS 0, no options; IP ID of datagram %d"
              % k)
@@ -234,13 +235,14 @@ def expect_unreach(v, t, req, code, k, to_mac=HOST_MAC, why=""):
     # The ICMP bytes by hand (type, code, checksum, 32 unused bits, quote): nothing to guess.
     icmp = bytearray(struct.pack("!BBHI", 3, code, 0, 0) + quote)
     icmp[2:4] = struct.pack("!H", inet_csum(bytes(icmp)))
-    ip = IP(src=src, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=1) / Raw(bytes(icmp))
+    ip_id, ip_id_ref = v.ipid(k, src, dst, 1)
+    ip = IP(src=src, dst=dst, id=ip_id, flags=0, ttl=TTL, tos=0, proto=1) / Raw(bytes(icmp))
     f = pad60(Ether(dst=to_mac, src=STACK_MAC) / ip)
     v.expect(t, f,
              "eth.dst=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.ttl=64 ip.proto=1 ip.src=%s ip.dst=%s "
-             "ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1 icmp.type=3 icmp.code=%d icmp.rest=0 "
+             "ip.id=%s ip.len=%d ip.chksum_ok=1 icmp.type=3 icmp.code=%d icmp.rest=0 "
              "icmp.data=in[%d].ip.raw[0:%d] icmp.chksum_ok=1"
-             % (to_mac, src, dst, k, 20 + 8 + len(quote), code, req, hl + 8),
+             % (to_mac, src, dst, ip_id_ref, 20 + 8 + len(quote), code, req, hl + 8),
              why or "RFC 792 destination unreachable code %d, unused field zero, quoting the "
              "offending IP header + first 64 bits of its data (RFC 1122 3.2.2); IP ID of "
              "datagram %d" % (code, k))
@@ -316,11 +318,12 @@ def expect_tcp(v, t, k, sport, dport, seq, ack, flags, win, data=b"", options=b"
     (isn(..)+N, in[N].tcp.seq+N, in[N].tcp.data[a:b], file:..); None writes the number (or
     hex) itself; ack_ref="" leaves the ACK field out of the .assert (a segment without ACK)."""
     seg = tcp_segment(STACK_IP, dst, sport, dport, seq, ack, flags, win, data, options)
+    ip_id, ip_id_ref = v.ipid(k, STACK_IP, dst, 6)
     f = pad60(Ether(dst=to_mac, src=STACK_MAC) /
-              IP(src=STACK_IP, dst=dst, id=v.ipid(k), flags=0, ttl=TTL, tos=0, proto=6) / Raw(seg))
+              IP(src=STACK_IP, dst=dst, id=ip_id, flags=0, ttl=TTL, tos=0, proto=6) / Raw(seg))
     fields = ["eth.dst=%s eth.src=%s ip.ihl=5 ip.tos=0 ip.flags=0 ip.frag=0 ip.ttl=64 ip.proto=6 "
-              "ip.src=%s ip.dst=%s ip.id=ipid(%d) ip.len=%d ip.chksum_ok=1"
-              % (to_mac, STACK_MAC, STACK_IP, dst, k, 20 + len(seg)),
+              "ip.src=%s ip.dst=%s ip.id=%s ip.len=%d ip.chksum_ok=1"
+              % (to_mac, STACK_MAC, STACK_IP, dst, ip_id_ref, 20 + len(seg)),
               "tcp.sport=%d tcp.dport=%d tcp.seq=%s" % (sport, dport, seq_ref or "%d" % seq)]
     if ack_ref != "":
         fields.append("tcp.ack=%s" % (ack_ref or "%d" % ack))
@@ -498,10 +501,33 @@ class Vector:
         self.outputs, self.out_asserts = [], []
         self.count_why = None
         self.volatiles = []            # (frame number, [(a, b)], why)
-        self.next_k = 0                # IP ID number of the stack's next datagram (take_k)
+        self.next_k = 0                # number of the stack's next datagram (take_k)
+        self.ipid_tuples = {}          # k -> (src, dst, proto) of the stack's k-th datagram
 
-    def ipid(self, k):
-        return tsrand.ip_id(DEFAULT_SEED if self.seed is None else self.seed, k)
+    def ipid(self, k, src, dst, proto):
+        """(IP ID, its .assert text) of the stack's k-th datagram (0 = its first), which goes
+        from src to dst with protocol proto: the n-th through the counter that tuple selects
+        (tsrand.py), n counted over the stack's datagrams 0..k-1, whose tuples must be known
+        by then (each expect_* helper states its own; ipid_skip states one that never shows)."""
+        seed = DEFAULT_SEED if self.seed is None else self.seed
+        t = (src, dst, proto)
+        if self.ipid_tuples.setdefault(k, t) != t:
+            raise ValueError("%s: datagram %d is both %s and %s" % (self.name, k,
+                                                                    self.ipid_tuples[k], t))
+        missing = [j for j in range(k) if j not in self.ipid_tuples]
+        if missing:
+            raise ValueError("%s: the IP ID of datagram %d depends on datagrams %s: state them "
+                             "first (or v.ipid_skip)" % (self.name, k, missing))
+        ids = tsrand.IpIds(seed)
+        c = ids.counter(src, dst, proto)
+        n = sum(1 for j in range(k) if ids.counter(*self.ipid_tuples[j]) == c)
+        return (tsrand.ip_id(seed, src, dst, proto, n),
+                "ipid(%s,%s,%d,%d)" % (src, dst, proto, n))
+
+    def ipid_skip(self, k, src, dst, proto):
+        """State the stack's k-th datagram, one that takes an ID but is never seen (dropped
+        while it waits for ARP)."""
+        self.ipid(k, src, dst, proto)
 
     def take_k(self):
         """The IP ID number (0 = the stack's first datagram) for the next expected datagram,
@@ -543,8 +569,8 @@ class Vector:
             t = fr.t_us - T0_US
             L.append("#   in %d  t=%d.%06d  %s" % (i, t // 10**6, t % 10**6, note))
         if self.seed is not None:
-            L.append("seed %d   # run with --seed %d: IP IDs start at %d (tests/replay/tsrand.py)"
-                     % (self.seed, self.seed, self.ipid(0)))
+            L.append("seed %d   # run with --seed %d: the IP ID key, ports and ISN secret come "
+                     "from it (tests/replay/tsrand.py)" % (self.seed, self.seed))
         L.append("frames %d   # %s" % (len(self.outputs), self.count_why or
                                       "no other frame may be sent"))
         for i, (t, fields, why) in enumerate(self.out_asserts, 1):
@@ -603,15 +629,15 @@ def hello(v, t=0.0):
 def dropped(name, proves, rfc, bad, control_t=0.100):
     """A vector whose frames `bad` ([(t, frame, note)], after hello) must all be dropped without
     a word; an echo request at control_t then proves the stack alive and, through its IP ID
-    (the first datagram's), that nothing was sent in between."""
+    (the first of its counter's), that nothing was sent to 10.0.0.1 over ICMP in between."""
     v = Vector(name, proves, rfc)
     hello(v)
     for t, frame, note in bad:
         v.send(t, frame, note + "  -> must be dropped silently")
     n = v.send(control_t, echo_request(seq=99), "echo request seq 99 (the control)")
     expect_echo_reply(v, control_t, n, 0,
-                      why="the control is answered, with the first IP ID: nothing was sent for "
-                      "the frames before it")
+                      why="the control is answered, with the first IP ID of its counter: no ICMP "
+                      "was sent to 10.0.0.1 for the frames before it")
     v.total("the announcement, the ARP reply and the control's echo reply; the bad frames get "
             "no answer (%s)" % rfc)
     return v

@@ -1107,6 +1107,125 @@ START_TEST(test_ipv4_output_header_fields)
 }
 END_TEST
 
+/* IP IDs (RFC 6864 4.1, RFC 6274 3.5.2) --------------------------------------------------- */
+
+#define IPID_N 1000
+
+/* Send one small datagram to dst through cap0 and return the ID it left with. */
+static uint16_t
+ipid_send(uint32_t dst, uint8_t proto)
+{
+    static const uint8_t payload[8] = "ip id..";
+    struct ut_sent s;
+
+    ck_assert_int_eq(ipv4_output(pkb_with(payload, sizeof(payload)), 0, dst, proto, 0), TS_OK);
+    ut_pop_ipv4(&s);
+    ck_assert_uint_eq(s.dst, dst);
+    ck_assert_uint_eq(s.frag, 0);                  /* DF clear: the ID must be unique */
+    return s.id;
+}
+
+/* The stack afresh with the fixture's seed, both hosts' MACs known. */
+static void
+ipid_restart(void)
+{
+    struct stack_config c;
+
+    ut_config(&c);
+    ut_restart(&c);
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    ut_learn(UT_IP_PEER, ut_mac_peer);
+}
+
+/*
+ * RFC 6864 4.1: the ID is unique per (source, destination, protocol) over many datagrams; and
+ * (RFC 6274 3.5.2) the two hosts' sequences, merged in send order, are not one counter: the
+ * next ID one host gets is not the last ID the other got, plus one.
+ */
+START_TEST(test_ipv4_id_unique_per_destination_not_one_counter)
+{
+    static uint8_t seen_a[65536], seen_b[65536];
+    uint16_t a[IPID_N], b[IPID_N];
+    int plus_one = 0, steps_one = 0;
+
+    ipid_restart();
+    memset(seen_a, 0, sizeof(seen_a));
+    memset(seen_b, 0, sizeof(seen_b));
+    for (int i = 0; i < IPID_N; i++) {
+        a[i] = ipid_send(UT_IP_GW, PROTO_UNKNOWN);
+        b[i] = ipid_send(UT_IP_PEER, PROTO_UNKNOWN);
+        ck_assert_msg(!seen_a[a[i]]++, "ID %u to 10.0.0.1 repeated at datagram %d", a[i], i);
+        ck_assert_msg(!seen_b[b[i]]++, "ID %u to 10.0.0.3 repeated at datagram %d", b[i], i);
+    }
+    /* One interleaved counter gives b[i] = a[i] + 1 and a[i + 1] = b[i] + 1 every time. */
+    for (int i = 0; i < IPID_N; i++) {
+        plus_one += (uint16_t)(b[i] - a[i]) == 1;
+        plus_one += i + 1 < IPID_N && (uint16_t)(a[i + 1] - b[i]) == 1;
+    }
+    ck_assert_int_lt(plus_one, IPID_N / 100);
+    /* Each host's own counter moves by 1..8, not always by the same amount. */
+    for (int i = 0; i + 1 < IPID_N; i++) {
+        uint16_t step = (uint16_t)(a[i + 1] - a[i]);
+
+        ck_assert_uint_ge(step, 1);
+        ck_assert_uint_le(step, 8);
+        steps_one += step == 1;
+    }
+    ck_assert_int_lt(steps_one, IPID_N / 2);
+    expect_nothing();
+}
+END_TEST
+
+/*
+ * The idle scan (RFC 6274 3.5.2): a prober reads its own IDs to count what the stack sent to
+ * others. With the same seed, the IDs 10.0.0.1 gets are the same whether or not the stack
+ * also talks to 10.0.0.3 (any protocol) and to 10.0.0.1 over another protocol in between.
+ */
+START_TEST(test_ipv4_id_not_moved_by_other_traffic)
+{
+    uint16_t alone[64], busy[64];
+
+    ipid_restart();
+    for (int i = 0; i < 64; i++)
+        alone[i] = ipid_send(UT_IP_GW, PROTO_UNKNOWN);
+    ipid_restart();
+    for (int i = 0; i < 64; i++) {
+        for (int j = 0; j < i % 5; j++) {
+            ipid_send(UT_IP_PEER, PROTO_UNKNOWN);
+            ipid_send(UT_IP_PEER, IPPROTO_UDP_);
+            ipid_send(UT_IP_GW, IPPROTO_UDP_);
+        }
+        busy[i] = ipid_send(UT_IP_GW, PROTO_UNKNOWN);
+        ck_assert_uint_eq(busy[i], alone[i]);
+    }
+    expect_nothing();
+}
+END_TEST
+
+/* --seed: the same seed gives the same IDs, another seed other IDs. */
+START_TEST(test_ipv4_id_follows_seed)
+{
+    struct stack_config c;
+    uint16_t first[3], again[3], other[3];
+
+    ipid_restart();
+    for (int i = 0; i < 3; i++)
+        first[i] = ipid_send(UT_IP_PEER, PROTO_UNKNOWN);
+    ipid_restart();
+    for (int i = 0; i < 3; i++)
+        again[i] = ipid_send(UT_IP_PEER, PROTO_UNKNOWN);
+    ut_config(&c);
+    c.seed = UT_SEED + 1;
+    ut_restart(&c);
+    ut_learn(UT_IP_PEER, ut_mac_peer);
+    for (int i = 0; i < 3; i++)
+        other[i] = ipid_send(UT_IP_PEER, PROTO_UNKNOWN);
+    ck_assert_mem_eq(first, again, sizeof(first));
+    ck_assert_msg(memcmp(first, other, sizeof(first)) != 0, "seed %d and %d gave the same IDs",
+                  UT_SEED, UT_SEED + 1);
+}
+END_TEST
+
 /* RFC 791 3.2 (LIMIT: no fragmentation): a datagram over the MTU is refused and counted. */
 START_TEST(test_ipv4_output_mtu)
 {
@@ -1269,6 +1388,9 @@ ipv4_icmp_suite(void)
     tcase_add_test(rt, test_netif_broadcast_addresses);
     tcase_add_test(rt, test_ipv4_output_header_fields);
     tcase_add_test(rt, test_ipv4_output_mtu);
+    tcase_add_test(rt, test_ipv4_id_unique_per_destination_not_one_counter);
+    tcase_add_test(rt, test_ipv4_id_not_moved_by_other_traffic);
+    tcase_add_test(rt, test_ipv4_id_follows_seed);
     tcase_add_test(rob, test_stack_garbage_frames);
     tcase_add_test(rob, test_pkb_pool_empty_counted);
     tcase_set_timeout(rob, 120);
