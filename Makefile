@@ -63,12 +63,16 @@ APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpcli
 HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
 # The HTTP server on the host's own sockets (apps/httphost.c).
 HTTP_HOST_SRCS := apps/httphost.c apps/app.c apps/http.c apps/http_parse.c
+# Request paths confined to the document root (openat2): linked alone by its tests and fuzzer.
+APP_SRCS       += apps/http_path.c
+HTTP_HOST_SRCS += apps/http_path.c
 UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_parsers.c \
 	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
 	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
 UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
+UNIT_SRCS   += tests/unit/test_http_path.c apps/http_path.c
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 APP_OBJS  := $(patsubst %.c,$(B)/%.o,$(APP_SRCS))
