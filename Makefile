@@ -160,6 +160,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_B        := build/fuzz
 FUZZ_TARGETS  := fuzz_frames fuzz_parsers fuzz_http
+FUZZ_TARGETS  += fuzz_http_path
 FUZZ_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all
 # Sockets, UDP, TCP are fuzzed once their .c files are part of the stack (not merely once
@@ -191,6 +192,12 @@ $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 # The HTTP request parser is a pure function set: its fuzzer links it alone (as the unit tests).
 .SECONDARY: $(FUZZ_B)/apps/http_parse.o
 $(FUZZ_B)/fuzz_http: $(FUZZ_B)/tests/fuzz/fuzz_http.o $(FUZZ_B)/apps/http_parse.o
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
+
+# Request paths beneath a root (apps/http_path.c), behind the parser: linked alone too.
+.SECONDARY: $(FUZZ_B)/apps/http_path.o
+$(FUZZ_B)/fuzz_http_path: $(FUZZ_B)/tests/fuzz/fuzz_http_path.o $(FUZZ_B)/apps/http_parse.o \
+		$(FUZZ_B)/apps/http_path.o
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
 
 # Replay vectors (pcap/README.md, docs/replay.md). replay-check: every pcap/NAME.in.pcap
