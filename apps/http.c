@@ -9,7 +9,8 @@
  * fixed memory: a request buffer of HTTP_HEAD_MAX bytes, an output buffer and
  * the file being sent, read chunk by chunk as the socket takes it (POLLOUT).
  * Requests are parsed by http_parse.c and answered in order (pipelining);
- * connections persist per RFC 9112 9.3. Left out on purpose: request content
+ * connections persist per RFC 9112 9.3. Files come only from beneath the
+ * root: http_path.c maps the path and opens it with openat2 RESOLVE_BENEATH. Left out on purpose: request content
  * (413), Range and conditional requests (a full 200 is always allowed),
  * directory listings, chunked responses, TLS, HTTP/2.
  */
