@@ -1,6 +1,6 @@
 /*
  * test_http_path.c - request paths confined to the document root
- * (apps/http_path.c), alone: no stack, no fixture.
+ * (apps/http_path.c), alone: no stack.
  *
  *   map     a table of hostile request targets, each through the request
  *           parser (apps/http_parse.c) and http_path_map() as the server
@@ -33,6 +33,12 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define HAVE_VALGRIND_H 1
+#endif
+#endif
 
 Suite *http_path_suite(void);
 
@@ -379,6 +385,21 @@ tree_teardown(void)
         fprintf(stderr, "test_http_path: could not remove %s\n", tree);
 }
 
+/*
+ * valgrind 3.19 does not know openat2 (syscall 437) and answers ENOSYS: under it
+ * (run_all.sh's valgrind pass), the open tests check the other promise instead, that
+ * without openat2 no file at all is opened. Anywhere else openat2 must work.
+ */
+static bool
+no_openat2_under_valgrind(void)
+{
+#ifdef HAVE_VALGRIND_H
+    return RUNNING_ON_VALGRIND && http_path_probe(root_fd) < 0 && errno == ENOSYS;
+#else
+    return false;
+#endif
+}
+
 /* rel is refused: -1, an errno the server answers 404, and no descriptor. */
 static void
 assert_refused(const char *rel)
@@ -417,7 +438,7 @@ assert_opens(const char *rel, const char *text)
 /* The kernel holds the line: whatever leads out of the root is refused, 404. */
 START_TEST(test_http_path_open_symlinks_out)
 {
-    ck_assert_int_eq(http_path_probe(root_fd), 0);
+    ck_assert(http_path_probe(root_fd) == 0 || no_openat2_under_valgrind());
     assert_refused("link_file");
     assert_refused("abs_file");
     assert_refused("link_dir/secret.txt");
@@ -446,6 +467,13 @@ START_TEST(test_http_path_open_inside_and_index)
     struct stat st;
     int fd;
 
+    if (no_openat2_under_valgrind()) {
+        ck_assert_int_lt(http_path_open(root_fd, "ok.txt", &st), 0);
+        ck_assert_int_eq(errno, ENOSYS);
+        ck_assert_int_lt(http_path_open_index(root_fd, "sub/", &st), 0);
+        fprintf(stderr, "test_http_path: no openat2 under valgrind: checked that nothing opens\n");
+        return;
+    }
     assert_opens("ok.txt", "ok\n");
     assert_opens("inside_link", "ok\n");
     assert_opens("sub/inside_up", "ok\n");
@@ -550,7 +578,8 @@ http_path_suite(void)
     tcase_add_test(map, test_http_path_root_and_errors);
     suite_add_tcase(s, map);
 
-    tcase_add_checked_fixture(open_, tree_setup, tree_teardown);
+    /* unchecked: made once by the runner, removed by it even when a test fails */
+    tcase_add_unchecked_fixture(open_, tree_setup, tree_teardown);
     tcase_add_test(open_, test_http_path_open_symlinks_out);
     tcase_add_test(open_, test_http_path_open_inside_and_index);
     tcase_add_test(open_, test_http_path_open_magic_links);
