@@ -50,8 +50,10 @@
  *   content   none is taken: GET/HEAD with Content-Length > 0 or Transfer-Encoding is 413,
  *             unread, then close (http_parse.c).
  *   errors    every status from the parser closes the connection after the response; 404,
- *             301 and 503 keep it. Closing is FIN first, then reading until the peer's FIN
- *             (at most HTTP_LINGER_MS), so that no RST destroys the response in flight.
+ *             301 and 503 keep it, and so do the path's 400, 404 and 414 (http_path.c): the
+ *             request was framed, only its path refused. Closing is FIN first, then reading
+ *             until the peer's FIN (at most HTTP_LINGER_MS), so that no RST destroys the
+ *             response in flight.
  */
 #define HTTP_OUT_MAX        16384           /* output buffer: the head, then file chunks */
 #define HTTP_BACKLOG        128             /* ts_listen backlog: the waiting room when full */
