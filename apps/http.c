@@ -11,8 +11,9 @@
  * Requests are parsed by http_parse.c and answered in order (pipelining);
  * connections persist per RFC 9112 9.3. Files come only from beneath the
  * root: http_path.c maps the path and opens it with openat2 RESOLVE_BENEATH.
- * Left out on purpose: request content (413), Range and conditional requests (a full 200 is always allowed),
- * directory listings, chunked responses, TLS, HTTP/2.
+ * Left out on purpose: request content (413), Range and conditional requests
+ * (a full 200 is always allowed), directory listings, chunked responses, TLS,
+ * HTTP/2.
  */
 #define _GNU_SOURCE                         /* memfd_create */
 #include "http.h"
