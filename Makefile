@@ -65,12 +65,16 @@ APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpcli
 HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
 # The HTTP server on the host's own sockets (apps/httphost.c).
 HTTP_HOST_SRCS := apps/httphost.c apps/app.c apps/http.c apps/http_parse.c
+# Request paths confined to the document root (openat2): linked alone by its tests and fuzzer.
+APP_SRCS       += apps/http_path.c
+HTTP_HOST_SRCS += apps/http_path.c
 UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_parsers.c \
 	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
 	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
 UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
+UNIT_SRCS   += tests/unit/test_http_path.c apps/http_path.c
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 APP_OBJS  := $(patsubst %.c,$(B)/%.o,$(APP_SRCS))
@@ -163,6 +167,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_B        := build/fuzz
 FUZZ_TARGETS  := fuzz_frames fuzz_parsers fuzz_http
+FUZZ_TARGETS  += fuzz_http_path
 FUZZ_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all
 # Sockets, UDP, TCP are fuzzed once their .c files are part of the stack (not merely once
@@ -194,6 +199,12 @@ $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
 # The HTTP request parser is a pure function set: its fuzzer links it alone (as the unit tests).
 .SECONDARY: $(FUZZ_B)/apps/http_parse.o
 $(FUZZ_B)/fuzz_http: $(FUZZ_B)/tests/fuzz/fuzz_http.o $(FUZZ_B)/apps/http_parse.o
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
+
+# Request paths beneath a root (apps/http_path.c), behind the parser: linked alone too.
+.SECONDARY: $(FUZZ_B)/apps/http_path.o
+$(FUZZ_B)/fuzz_http_path: $(FUZZ_B)/tests/fuzz/fuzz_http_path.o $(FUZZ_B)/apps/http_parse.o \
+		$(FUZZ_B)/apps/http_path.o
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^
 
 # Replay vectors (pcap/README.md, docs/replay.md). replay-check: every pcap/NAME.in.pcap

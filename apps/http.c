@@ -9,13 +9,16 @@
  * fixed memory: a request buffer of HTTP_HEAD_MAX bytes, an output buffer and
  * the file being sent, read chunk by chunk as the socket takes it (POLLOUT).
  * Requests are parsed by http_parse.c and answered in order (pipelining);
- * connections persist per RFC 9112 9.3. Left out on purpose: request content
- * (413), Range and conditional requests (a full 200 is always allowed),
- * directory listings, chunked responses, TLS, HTTP/2.
+ * connections persist per RFC 9112 9.3. Files come only from beneath the
+ * root: http_path.c maps the path and opens it with openat2 RESOLVE_BENEATH.
+ * Left out on purpose: request content (413), Range and conditional requests
+ * (a full 200 is always allowed), directory listings, chunked responses, TLS,
+ * HTTP/2.
  */
 #define _GNU_SOURCE                         /* memfd_create */
 #include "http.h"
 #include "http_parse.h"
+#include "http_path.h"
 #ifndef TS_HOST
 #include "../stack/status.h"
 #endif
@@ -48,8 +51,10 @@
  *   content   none is taken: GET/HEAD with Content-Length > 0 or Transfer-Encoding is 413,
  *             unread, then close (http_parse.c).
  *   errors    every status from the parser closes the connection after the response; 404,
- *             301 and 503 keep it. Closing is FIN first, then reading until the peer's FIN
- *             (at most HTTP_LINGER_MS), so that no RST destroys the response in flight.
+ *             301 and 503 keep it, and so do the path's 400, 404 and 414 (http_path.c): the
+ *             request was framed, only its path refused. Closing is FIN first, then reading
+ *             until the peer's FIN (at most HTTP_LINGER_MS), so that no RST destroys the
+ *             response in flight.
  */
 #define HTTP_OUT_MAX        16384           /* output buffer: the head, then file chunks */
 #define HTTP_BACKLOG        128             /* ts_listen backlog: the waiting room when full */
@@ -316,7 +321,8 @@ error_text(int status)
 {
     switch (status) {
     case 400: return "The request could not be understood: its syntax is wrong, or the path "
-                     "is not allowed (dot-segments, encoded slashes, NUL bytes).";
+                     "is not allowed (dot-segments, encoded slashes, backslashes, control "
+                     "bytes, invalid UTF-8).";
     case 403: return "The file exists but may not be read.";
     case 404: return "There is no such file here.";
     case 405: return "This server answers GET and HEAD only.";
@@ -454,73 +460,39 @@ respond_body_fd(struct http_conn *c, int fd, uint64_t size, const char *type, ti
         c->close_after = true;
 }
 
-/* What a failed open means for the client: no such file is not the same as no descriptor. */
-static int
-open_error_status(int err)
-{
-    switch (err) {
-    case ENOENT:
-    case ENOTDIR:
-    case ELOOP:
-    case ENAMETOOLONG:
-        return 404;
-    case EACCES:
-    case EPERM:
-        return 403;
-    case EMFILE:
-    case ENFILE:
-    case ENOMEM:
-        return 503;                         /* RFC 9110 15.6.4: temporary; Retry-After says when */
-    default:
-        return 500;
-    }
-}
-
-/* Open rel under dirfd and stat it: the descriptor, or -1 with errno set. */
-static int
-open_stat(int dirfd, const char *rel, struct stat *st)
-{
-    /* O_NONBLOCK: opening a FIFO must not hang the server (it is refused below anyway) */
-    int fd = openat(dirfd, rel, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-
-    if (fd >= 0 && fstat(fd, st) < 0) {
-        int e = errno;
-
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
-}
-
+/*
+ * A file beneath the root (apps/http_path.c): the request's path mapped to a
+ * relative one (merged slashes; 400, 404 or 414 if refused), then opened with
+ * openat2 and RESOLVE_BENEATH, so neither the path nor a symlink in the root
+ * leads out of it. /status is answered in its place (respond).
+ */
 static void
-respond_file(struct http_conn *c)
+respond_file(struct http_conn *c, const char *rel)
 {
-    const char *rel = req.path[1] ? req.path + 1 : ".";
+    static char canon[HTTP_PATH_MAX + 1];
+    const char *name = rel;
+    size_t n = strlen(rel);
     struct stat st;
-    int fd, err;
+    int fd;
 
     if (root_fd < 0) {
         respond_error(c, 404, NULL);
         return;
     }
-    fd = open_stat(root_fd, rel, &st);
+    fd = http_path_open(root_fd, rel, &st);
     if (fd >= 0 && S_ISDIR(st.st_mode)) {
-        int dir = fd;
-
-        if (req.path[strlen(req.path) - 1] != '/') {
-            close(dir);
-            respond_redirect(c, req.path);
+        close(fd);
+        if (rel[n - 1] != '/' && strcmp(rel, ".") != 0) {
+            /* to the merged path: "//dir" must not become "//dir/", another host's URL */
+            snprintf(canon, sizeof(canon), "/%s", rel);
+            respond_redirect(c, canon);
             return;
         }
-        fd = open_stat(dir, "index.html", &st);   /* LIMIT: no index.html, no listing: 404 */
-        err = errno;
-        close(dir);
-        errno = err;
-        rel = "index.html";
+        fd = http_path_open_index(root_fd, rel, &st);   /* LIMIT: no index.html, no listing */
+        name = "index.html";
     }
     if (fd < 0) {
-        respond_error(c, open_error_status(errno), NULL);
+        respond_error(c, http_path_error_status(errno), NULL);
         return;
     }
     if (!S_ISREG(st.st_mode)) {             /* devices, FIFOs, sockets are never served */
@@ -528,7 +500,7 @@ respond_file(struct http_conn *c)
         respond_error(c, 404, NULL);
         return;
     }
-    respond_body_fd(c, fd, (uint64_t)st.st_size, content_type(rel), st.st_mtime, NULL);
+    respond_body_fd(c, fd, (uint64_t)st.st_size, content_type(name), st.st_mtime, NULL);
 }
 
 #ifdef TS_HOST
@@ -693,6 +665,9 @@ conn_read(struct http_conn *c, uint64_t now)
 static void
 respond(struct http_conn *c, int n)
 {
+    static char rel[HTTP_PATH_MAX];
+    int rc;
+
     if (n < 0) {
         /* every parse error closes: what follows in the stream is not framed */
         c->close_after = true;
@@ -703,10 +678,13 @@ respond(struct http_conn *c, int n)
     memmove(c->in, c->in + n, c->inlen - (size_t)n);
     c->inlen -= (size_t)n;
     c->close_after = !req.keep_alive;
-    if (strcmp(req.path, "/status") == 0)
-        respond_status(c);
+    rc = http_path_map(req.path, rel, sizeof(rel));
+    if (rc < 0)
+        respond_error(c, -rc, NULL);        /* 400, 404, 414: the connection stays framed */
+    else if (strcmp(rel, "status") == 0)
+        respond_status(c);                  /* "/status", also "//status" (merged slashes) */
     else
-        respond_file(c);
+        respond_file(c, rel);
 }
 
 /* Parse, answer and send, in order, as far as the socket lets us. */
@@ -880,6 +858,40 @@ http_stop(void)
 #endif
 }
 
+/*
+ * Open the document root. A root that is "/" or lies under /proc, /dev or
+ * /sys is refused (-1, EINVAL): nothing there is a web site. A root that
+ * cannot be opened, or a kernel without openat2 (before Linux 5.6), leaves
+ * root_fd at -1: every file is a 404 and /status still works.
+ */
+static int
+root_open(void)
+{
+    char *abs = realpath(http_root, NULL);
+
+    if (abs != NULL && !http_path_root_allowed(abs)) {
+        fprintf(stderr, "http: document root %s (%s) refused: it must not be / nor lie under "
+                "/proc, /dev or /sys\n", http_root, abs);
+        free(abs);
+        errno = EINVAL;
+        return -1;
+    }
+    free(abs);
+    root_fd = open(http_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0) {
+        fprintf(stderr, "http: document root %s: %s (every file is a 404)\n", http_root,
+                strerror(errno));
+        return 0;
+    }
+    if (http_path_probe(root_fd) < 0) {
+        fprintf(stderr, "http: openat2: %s (Linux 5.6 or later is needed to confine files to "
+                "the root): serving no files, only /status\n", strerror(errno));
+        close(root_fd);
+        root_fd = -1;
+    }
+    return 0;
+}
+
 static int
 http_start(void)
 {
@@ -907,10 +919,12 @@ http_start(void)
         conns[i].fd = -1;
         conns[i].body_fd = -1;
     }
-    root_fd = open(http_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (root_fd < 0)
-        fprintf(stderr, "http: document root %s: %s (every file is a 404)\n", http_root,
-                strerror(errno));
+    if (root_open() < 0) {
+        e = errno;
+        http_stop();
+        errno = e;
+        return -1;
+    }
 
     listen_fd = ts_socket(AF_INET, SOCK_STREAM, 0);
     if (listen_fd < 0)

@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 
 SECS=${1:-60}
 # The targets: FUZZ_TARGETS from the environment, else the Makefile's list (one place to add one).
-TARGETS=${FUZZ_TARGETS:-$(sed -n 's/^FUZZ_TARGETS *:= *//p' Makefile)}
-TARGETS=${TARGETS:-"fuzz_frames fuzz_parsers fuzz_http"}
+TARGETS=${FUZZ_TARGETS:-$(sed -n 's/^FUZZ_TARGETS *[:+]= *//p' Makefile | tr '\n' ' ')}
+TARGETS=${TARGETS:-"fuzz_frames fuzz_parsers fuzz_http fuzz_http_path"}
 EXTRA=${FUZZ_ARGS:-}
 CRASHES=tests/fuzz/crashes
 passed=0
