@@ -187,6 +187,7 @@ def check_page(path, funcs, opts, counters, layers, basenames=frozenset(), other
     text = read(path)
     rel = os.path.relpath(path, TOP)
     problems = []
+    tops = set(os.listdir(TOP))             # a path naming none of these is not the repo's
     # Code blocks hold sample output and commands; only backticked names in prose count.
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
     speaks_of_options = rel in ("README.md", "docs/limits.md") or "tapstack" in prose
@@ -196,7 +197,9 @@ def check_page(path, funcs, opts, counters, layers, basenames=frozenset(), other
         if (("/" in t and not t.startswith(("/", "http", "--"))) or t.endswith(FILE_EXT)) \
                 and " " not in t and not PLACEHOLDER.search(t):
             path_part = t.split(":")[0].rstrip("/")
-            if (path_part.endswith(FILE_EXT) or "/" in path_part) and \
+            first = path_part.split("/")[0]
+            ours = "/" not in path_part or first in tops or first == ".."
+            if ours and (path_part.endswith(FILE_EXT) or "/" in path_part) and \
                     not path_part.startswith("build/") and path_part not in ALLOWED_FILES:
                 cands = [os.path.join(TOP, path_part),
                          os.path.join(os.path.dirname(path), path_part)]
