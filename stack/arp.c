@@ -243,7 +243,7 @@ arp_learn(struct arp_entry *e, const uint8_t mac[6])
         ether_send(e->nif, p, e->mac, ETH_TYPE_IPV4);
 }
 
-/* Count a refusal that does not end the packet (a request is still answered), traced like a drop. */
+/* Count a refusal that does not end the packet (a request is still answered); trace it. */
 static void
 arp_refuse(struct pkb *p, enum stat_id id, uint32_t ip)
 {
@@ -251,7 +251,7 @@ arp_refuse(struct pkb *p, enum stat_id id, uint32_t ip)
     char s[IP4_STRLEN];
 
     stats_ctr[id]++;
-    TRACE_IN(p, "arp", "%s not cached: %s.%s: %s", ip4_str(ip, s), d->layer, d->name, d->desc);
+    TRACE_IN(p, "arp", "%s not learned (%s.%s): %s", ip4_str(ip, s), d->layer, d->name, d->desc);
 }
 
 /*

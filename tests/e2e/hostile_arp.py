@@ -32,7 +32,7 @@ def made_up_mac():
 
 
 def arp(op, sha, spa, tpa, tha="00:00:00:00:00:00", dst=None):
-    """An ARP packet to the stack (unicast, so the peer namespace is not bothered), sent from br0."""
+    """An ARP packet to the stack (unicast: the peer namespace is left alone), sent from br0."""
     return bytes(Ether(dst=dst or L.STACK_MAC, src=L.HOST_MAC, type=0x0806) /
                  ARP(op=op, hwsrc=sha, psrc=spa, hwdst=tha, pdst=tpa))
 

@@ -386,7 +386,7 @@ START_TEST(test_arp_entry_refreshed_by_merge)
 }
 END_TEST
 
-/* Bounded cache: when full, the least recently confirmed entry is replaced (counted). */
+/* Bounded cache: when full, the least recently confirmed (used) entry is replaced (counted). */
 START_TEST(test_arp_cache_full_replaces_oldest)
 {
     uint8_t mac[6];
@@ -835,7 +835,7 @@ START_TEST(test_arp_cache_full_refused)
     trace_on = false;
     fclose(trace_out);
     trace_out = saved;
-    ck_assert_ptr_nonnull(strstr(log, "10.0.0.3 not cached: arp.cache_full_refused"));
+    ck_assert_ptr_nonnull(strstr(log, "10.0.0.3 not learned (arp.cache_full_refused)"));
     free(log);
     expect_reply_to(ut_mac_peer, UT_IP_PEER);
     expect_nothing();
