@@ -68,7 +68,10 @@ struct options {
     unsigned tcp_pcbs;        /* --tcp-pcbs N: TCP control blocks (connections + TIME-WAIT) */
     unsigned rto_min_ms;      /* --rto-min MS: RFC 6298 2.4 says 1000; Linux uses 200 */
     bool no_sack;             /* --no-sack: NewReno without SACK (RFC 2018) */
+    unsigned arp_locktime_ms; /* --arp-locktime MS: no second MAC change so soon (Linux: 1 s) */
 };
+
+#define OPT_ARP_LOCKTIME 0x1a0    /* long option only */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t dump_requested;
@@ -112,6 +115,9 @@ usage(FILE *f)
         "                    Linux uses 200), 10..60000\n"
         "  --no-sack         neither offer nor accept SACK (RFC 2018): loss recovery is\n"
         "                    then NewReno (RFC 6582) instead of SACK + RACK-TLP\n"
+        "  --arp-locktime MS an ARP entry whose MAC changed keeps it at least this long:\n"
+        "                    later replies are ignored, so the first one wins (default 1000,\n"
+        "                    as Linux; 1..600000)\n"
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
         "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
         "                    touched only as data passes)\n"
@@ -226,6 +232,7 @@ parse_options(int argc, char **argv, struct options *o)
         { "tcp-pcbs", required_argument, NULL, 'B' },
         { "rto-min", required_argument, NULL, 'o' },
         { "no-sack", no_argument,     NULL, 'K' },
+        { "arp-locktime", required_argument, NULL, OPT_ARP_LOCKTIME },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
@@ -244,6 +251,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->msl_ms = 30000;
     o->tcp_pcbs = 1024;
     o->rto_min_ms = 1000;
+    o->arp_locktime_ms = 1000;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -371,6 +379,14 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'K':
             o->no_sack = true;
+            break;
+        case OPT_ARP_LOCKTIME:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 600000)
+                die_usage("bad --arp-locktime '%s': expected milliseconds from 1 to 600000",
+                          optarg);
+            o->arp_locktime_ms = (unsigned)n;
             break;
         case 'B':
             errno = 0;
@@ -634,6 +650,7 @@ main(int argc, char **argv)
     cfg.tcp.max_pcbs = o.tcp_pcbs;
     cfg.tcp.rto_min_us = o.rto_min_ms * (uint32_t)US_PER_MS;
     cfg.tcp.no_sack = o.no_sack;
+    cfg.arp.locktime_us = (uint64_t)o.arp_locktime_ms * US_PER_MS;
     if (cfg.tcp.rto_init_us < cfg.tcp.rto_min_us)
         cfg.tcp.rto_init_us = cfg.tcp.rto_min_us;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */

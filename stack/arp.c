@@ -6,6 +6,14 @@
  * ipv4_output needs (packets wait meanwhile in a bounded per-entry queue),
  * retries on a timer, gratuitous announcements at start.
  *
+ * What a peer may do to the cache (Linux with arp_accept=0): create an entry
+ * only with a request for our address; update an existing entry with any
+ * valid packet, but not change a MAC again within the locktime of its last
+ * change; never be cached from off the subnet. A full cache replaces its least
+ * recently used entry, never a route's next hop (the gateway) and, for a
+ * peer's packet, never one with packets waiting; if nothing may go, the new
+ * entry is refused. Each refusal has a counter and a trace line.
+ *
  * Called by ether_input and ether_output; calls ether_send. Leaves out:
  * proxy ARP, RARP, address conflict detection beyond refusing our own
  * address as a sender, ICMP host unreachable on failure (LIMIT: counted as
@@ -16,6 +24,7 @@
 #include "netif.h"
 #include "pkb.h"
 #include "clock.h"
+#include "route.h"
 #include "stats.h"
 #include "trace.h"
 
@@ -80,6 +89,8 @@ struct arp_entry {
     struct netif *nif;
     unsigned tries;               /* requests sent while incomplete */
     uint64_t updated;             /* last time the mapping was confirmed */
+    uint64_t used;                /* confirmed or used to send: the LRU order */
+    uint64_t changed;             /* the MAC was last set or changed (locktime) */
     struct pkb_queue pending;     /* packets waiting for the MAC */
     struct timer timer;           /* retry (incomplete) or expiry (reachable) */
 };
@@ -93,6 +104,7 @@ static const struct arp_config arp_defaults = {
     .reachable_us = 60 * US_PER_SEC,
     .retry_us = 1 * US_PER_SEC,
     .retries = 3,
+    .locktime_us = 1 * US_PER_SEC,
 };
 
 static void arp_timer(void *arg);
@@ -113,6 +125,8 @@ arp_init(const struct arp_config *c)
         cfg.retry_us = arp_defaults.retry_us;
     if (cfg.retries == 0)
         cfg.retries = arp_defaults.retries;
+    if (cfg.locktime_us == 0)
+        cfg.locktime_us = arp_defaults.locktime_us;
     cache = calloc(cfg.cache_size, sizeof(*cache));
     if (cache == NULL)
         return TS_ENOMEM;
@@ -156,27 +170,58 @@ arp_find(uint32_t ip)
     return NULL;
 }
 
-/* A free slot, or else the least recently confirmed entry (counted). */
+/* True if a route goes through ip on nif: the gateway's entry must stay. */
+static bool
+arp_is_next_hop(const struct arp_entry *e)
+{
+    const struct route *r;
+
+    for (int i = 0; (r = route_at(i)) != NULL; i++) {
+        if (r->gw != 0 && r->gw == e->ip && r->nif == e->nif)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A slot for a new entry: a free one, else the least recently used entry that may go (counted
+ * as arp.cache_full). A route's next hop never goes. An entry with packets waiting goes only
+ * for our own resolution (by_peer false), never for a peer's ARP packet, so a peer cannot make
+ * us drop what we are sending. NULL when nothing may go; the caller counts the refusal.
+ */
 static struct arp_entry *
-arp_new_entry(uint32_t ip, struct netif *nif)
+arp_new_entry(uint32_t ip, struct netif *nif, bool by_peer)
 {
     struct arp_entry *e = NULL;
+    struct pkb *p;
+    char s1[IP4_STRLEN], s2[IP4_STRLEN];
 
     for (unsigned i = 0; i < cfg.cache_size; i++) {
-        if (cache[i].state == ARP_FREE) {
-            e = &cache[i];
+        struct arp_entry *c = &cache[i];
+
+        if (c->state == ARP_FREE) {
+            e = c;
             break;
         }
-        if (e == NULL || cache[i].updated < e->updated)
-            e = &cache[i];
+        if ((by_peer && c->pending.len > 0) || arp_is_next_hop(c))
+            continue;
+        if (e == NULL || c->used < e->used)
+            e = c;
     }
+    if (e == NULL)
+        return NULL;
     if (e->state != ARP_FREE) {
         STAT_INC(arp, cache_full);
+        TRACE_EV("arp", "cache full: %s (least recently used) gives way to %s",
+                 ip4_str(e->ip, s1), ip4_str(ip, s2));
+        while ((p = pkb_dequeue(&e->pending)) != NULL)
+            stats_drop_out(p, ST_arp_evicted_pending);
         arp_entry_clear(e);
     }
     e->ip = ip;
     e->nif = nif;
     e->updated = clock_now();
+    e->used = e->updated;
     return e;
 }
 
@@ -186,13 +231,56 @@ arp_learn(struct arp_entry *e, const uint8_t mac[6])
 {
     struct pkb *p;
 
+    if (e->state != ARP_REACHABLE || memcmp(e->mac, mac, 6) != 0)
+        e->changed = clock_now();
     memcpy(e->mac, mac, 6);
     e->state = ARP_REACHABLE;
     e->tries = 0;
     e->updated = clock_now();
+    e->used = e->updated;
     timer_arm(&e->timer, cfg.reachable_us);
     while ((p = pkb_dequeue(&e->pending)) != NULL)
         ether_send(e->nif, p, e->mac, ETH_TYPE_IPV4);
+}
+
+/* Count a refusal that does not end the packet (a request is still answered); trace it. */
+static void
+arp_refuse(struct pkb *p, enum stat_id id, uint32_t ip)
+{
+    const struct stat_desc *d = &stats_desc[id];
+    char s[IP4_STRLEN];
+
+    stats_ctr[id]++;
+    TRACE_IN(p, "arp", "%s not learned (%s.%s): %s", ip4_str(ip, s), d->layer, d->name, d->desc);
+}
+
+/*
+ * RFC 826 merge rule: a known sender's MAC is refreshed. A different MAC within the locktime
+ * of the last change is refused (arp.locked), as Linux does: the first answer wins, and a
+ * forged reply cannot flip a fresh entry. After the locktime the update is taken, also from a
+ * gratuitous ARP (RFC 5227 3).
+ */
+static void
+arp_merge(struct pkb *p, struct arp_entry *e, const uint8_t mac[6])
+{
+    if (e->state == ARP_REACHABLE && memcmp(e->mac, mac, 6) != 0 &&
+        clock_now() - e->changed < cfg.locktime_us) {
+        arp_refuse(p, ST_arp_locked, e->ip);
+        return;
+    }
+    arp_learn(e, mac);
+}
+
+/* On-link on nif: a unicast address of its subnet (RFC 1122 3.3.1.1), the only ones we ask for. */
+static bool
+arp_on_link(const struct netif *nif, uint32_t ip)
+{
+    uint32_t mask = prefix_mask(nif->prefix);
+
+    if (nif->addr == 0 || (ip & mask) != (nif->addr & mask) || netif_is_bcast(nif, ip))
+        return false;
+    /* The subnet's own number (host part zero) is no host, except on a /31 (RFC 3021). */
+    return nif->prefix >= 31 || (ip & ~mask) != 0;
 }
 
 /* Receive ----------------------------------------------------------------- */
@@ -205,7 +293,6 @@ arp_input(struct netif *nif, struct pkb *p)
 {
     struct arp_pkt a;
     struct arp_entry *e;
-    bool merged = false;
     char s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN];
 
     if (arp_parse(p->data, p->len, &a) != TS_OK)
@@ -231,18 +318,30 @@ arp_input(struct netif *nif, struct pkb *p)
     else
         STAT_INC(arp, reply_in);
 
-    /* RFC 826 merge rule: if the sender is known, refresh its MAC. */
+    /* We only ever ask for on-link addresses: an off-link sender's mapping is of no use to
+     * us, neither cached nor answered (RFC 1122 3.3.1.1). Sender 0.0.0.0 is a probe. */
+    if (a.spa != 0 && !arp_on_link(nif, a.spa))
+        DROP(p, arp, off_subnet);
+
+    /* RFC 826 merge rule: if the sender is known, refresh its MAC (within the locktime, not). */
     e = a.spa != 0 ? arp_find(a.spa) : NULL;
-    if (e) {
-        arp_learn(e, a.sha);
-        merged = true;
-    }
+    if (e)
+        arp_merge(p, e, a.sha);
     /* Am I the target? If not, that is all (RFC 826). */
     if (nif->addr == 0 || a.tpa != nif->addr)
         DROP(p, arp, not_for_us);
-    /* Target is us: add the sender if it was not merged (RFC 826). */
-    if (!merged && a.spa != 0)
-        arp_learn(arp_new_entry(a.spa, nif), a.sha);
+    if (e == NULL && a.spa != 0) {
+        /* A reply we did not ask for (no entry waits for it) creates nothing (Linux,
+         * arp_accept=0): else any host could plant entries, or fill the cache, at will. */
+        if (a.op == ARP_OP_REPLY)
+            DROP(p, arp, unsolicited);
+        /* A request for us: add the sender (RFC 826), it is about to talk to us. */
+        e = arp_new_entry(a.spa, nif, true);
+        if (e)
+            arp_learn(e, a.sha);
+        else
+            arp_refuse(p, ST_arp_cache_full_refused, a.spa);
+    }
     if (a.op == ARP_OP_REQUEST) {
         /* Answer to the asker's MAC, swapping sender and target (RFC 826). */
         if (arp_send(nif, ARP_OP_REPLY, a.sha, a.sha, a.spa) >= 0)
@@ -303,10 +402,16 @@ arp_resolve(struct netif *nif, uint32_t ip, struct pkb *p, uint8_t mac[6])
 
     if (e && e->state == ARP_REACHABLE) {
         memcpy(mac, e->mac, 6);
+        e->used = clock_now();
         return 1;
     }
     if (e == NULL) {
-        e = arp_new_entry(ip, nif);
+        e = arp_new_entry(ip, nif, false);
+        if (e == NULL) {
+            /* Every entry is a route's next hop: nothing may go (counted). */
+            stats_drop_out(p, ST_arp_cache_full_refused);
+            return 0;
+        }
         e->state = ARP_INCOMPLETE;
         e->tries = 0;
         pkb_enqueue(&e->pending, p);

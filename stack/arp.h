@@ -2,6 +2,12 @@
  * arp.h - the Address Resolution Protocol for IPv4 over Ethernet (RFC 826),
  * with a bounded cache, a bounded queue of packets waiting for resolution,
  * retries, and gratuitous announcements (RFC 5227 3).
+ *
+ * The cache takes what peers say the way Linux does with arp_accept=0: an
+ * entry is created only by a request for our address (or by our own need to
+ * send); replies and packets for others only update entries that exist;
+ * senders that are not on-link are never cached; a MAC that just changed is
+ * locked for `locktime_us`; a full cache never gives up a route's next hop.
  */
 #ifndef TS_ARP_H
 #define TS_ARP_H
@@ -35,6 +41,7 @@ struct arp_config {
     uint64_t reachable_us;    /* how long a learned entry lives (default 60 s) */
     uint64_t retry_us;        /* time between requests (default 1 s) */
     unsigned retries;         /* requests before giving up (default 3) */
+    uint64_t locktime_us;     /* a MAC that changed is not changed again so soon (default 1 s) */
 };
 
 /* Parse an ARP packet: TS_ETRUNC if short; the meaning is checked by arp_input. */
@@ -56,7 +63,8 @@ void arp_input(struct netif *nif, struct pkb *p);
  *   returns 0: unresolved; p now waits in the pending queue (ARP owns it)
  *              and a request went out. It is sent when the reply comes.
  *   (When the queue is full the oldest waiting packet is dropped and counted:
- *   RFC 1122 2.3.2.2 asks to keep the latest.)
+ *   RFC 1122 2.3.2.2 asks to keep the latest. When the cache is full of entries
+ *   that may not go, p is dropped and counted as arp.cache_full_refused.)
  */
 int arp_resolve(struct netif *nif, uint32_t ip, struct pkb *p, uint8_t mac[6]);
 

@@ -34,7 +34,7 @@ stack_defaults(struct stack_config *c)
         .rx_batch = 32,
         .virtual_clock = false,
         .seed = 0,
-        .arp = { 64, 4, 60 * US_PER_SEC, 1 * US_PER_SEC, 3 },
+        .arp = { 64, 4, 60 * US_PER_SEC, 1 * US_PER_SEC, 3, 1 * US_PER_SEC },
         .icmp = { 100, 50 },
         .sock = { 64, 65536, 64 },
     };

@@ -41,7 +41,12 @@
     X(arp,   bad_op,         "opcode is neither request nor reply",        "RFC 826") \
     X(arp,   bad_sender,     "sender address is broadcast/multicast/ours", "RFC 826, RFC 5227 2.1.1") \
     X(arp,   not_for_us,     "target address is not ours",                 "RFC 826") \
-    X(arp,   cache_full,     "cache full: oldest entry replaced",          "") \
+    X(arp,   cache_full,     "cache full: least recently used entry replaced", "") \
+    X(arp,   off_subnet,     "sender is not on-link here: not cached",     "RFC 1122 3.3.1.1") \
+    X(arp,   unsolicited,    "reply nobody asked for: no entry created",   "") \
+    X(arp,   locked,         "MAC changed again within the locktime: kept", "") \
+    X(arp,   cache_full_refused, "cache full, no entry may go: not cached", "") \
+    X(arp,   evicted_pending, "waiting packet dropped: its entry was replaced", "") \
     X(arp,   pending_full,   "queue full: oldest waiting packet dropped",  "RFC 1122 2.3.2.2") \
     X(arp,   resolve_fail,   "no ARP reply after the last retry: dropped", "RFC 1122 2.3.2.1") \
     X(ipv4,  rx,             "datagrams received",                         "") \

@@ -10,7 +10,8 @@ from veclib import (Vector, main, hello, host_arp_request, host_arp_reply, echo_
                     expect_announce, expect_arp_reply, expect_arp_request, expect_echo_reply,
                     pad60, patch, Ether, ARP,
                     HOST_MAC, HOST_IP, HOST_MAC2, PEER_MAC, PEER_IP, FAR_MAC, FAR_IP, STACK_IP,
-                    BCAST_MAC, ZERO_MAC, ARP_RETRY_S, ARP_TRIES, ARP_PENDING, ARP_REACHABLE_S)
+                    BCAST_MAC, ZERO_MAC, ARP_RETRY_S, ARP_TRIES, ARP_PENDING, ARP_REACHABLE_S,
+                    ARP_LOCKTIME_S)
 
 
 def arp_request():
@@ -83,22 +84,98 @@ def arp_gratuitous_peer():
 
 
 def arp_gratuitous_update():
+    t = ARP_LOCKTIME_S + 0.010
     v = Vector("arp-gratuitous-update",
-               "a gratuitous ARP from a known host with a new MAC updates the cache: the next "
-               "reply goes to the new MAC, and the gratuitous ARP itself is not answered",
-               "RFC 826 merge rule ('update the sender hardware address'); RFC 5227 3")
+               "a gratuitous ARP from a known host with a new MAC, after the locktime, updates the "
+               "cache: the next reply goes to the new MAC, and the gratuitous ARP itself is not "
+               "answered",
+               "RFC 826 merge rule ('update the sender hardware address'); RFC 5227 3; the "
+               "%g s locktime (as Linux) is the stack's configuration" % ARP_LOCKTIME_S)
     hello(v)
-    v.send(0.010, pad60(Ether(dst=BCAST_MAC, src=HOST_MAC2) /
-                        ARP(op=1, hwsrc=HOST_MAC2, psrc=HOST_IP, hwdst=ZERO_MAC, pdst=HOST_IP)),
-           "gratuitous ARP: 10.0.0.1 is now at %s  -> no reply" % HOST_MAC2)
-    n = v.send(0.020, echo_request(seq=1, src_mac=HOST_MAC2), "echo request seq 1 from 10.0.0.1 (%s)"
-               % HOST_MAC2)
-    expect_echo_reply(v, 0.020, n, 0, to_mac=HOST_MAC2,
+    v.send(t, pad60(Ether(dst=BCAST_MAC, src=HOST_MAC2) /
+                    ARP(op=1, hwsrc=HOST_MAC2, psrc=HOST_IP, hwdst=ZERO_MAC, pdst=HOST_IP)),
+           "gratuitous ARP: 10.0.0.1 is now at %s, %g s after it was learned  -> no reply"
+           % (HOST_MAC2, t))
+    n = v.send(t + 0.010, echo_request(seq=1, src_mac=HOST_MAC2),
+               "echo request seq 1 from 10.0.0.1 (%s)" % HOST_MAC2)
+    expect_echo_reply(v, t + 0.010, n, 0, to_mac=HOST_MAC2,
                       why="RFC 826 merge: the entry for 10.0.0.1 now holds %s, so the echo reply "
                       "goes there (no new ARP request needed)" % HOST_MAC2)
     v.total("announcement, reply to the first request, the echo reply; nothing for the "
             "gratuitous ARP")
     return v
+
+
+def arp_locktime():
+    t2 = ARP_LOCKTIME_S + 0.010
+    v = Vector("arp-locktime",
+               "a forged reply and a gratuitous ARP giving 10.0.0.1 a new MAC within %g s of "
+               "learning it change nothing (echo replies still go to the old MAC); the same "
+               "reply after the locktime is taken" % ARP_LOCKTIME_S,
+               "RFC 826 merge rule, held back for the locktime as Linux does (first answer "
+               "wins); RFC 5227 3")
+    hello(v)
+    v.send(0.010, host_arp_reply(src_mac=HOST_MAC2),
+           "ARP reply 10.0.0.1 is-at %s (forged, 10 ms after it was learned)  -> ignored"
+           % HOST_MAC2)
+    n1 = v.send(0.020, echo_request(seq=1), "echo request seq 1 from 10.0.0.1 (%s)" % HOST_MAC)
+    expect_echo_reply(v, 0.020, n1, 0,
+                      why="the locktime kept 10.0.0.1 at %s: the forged reply was ignored"
+                      % HOST_MAC)
+    v.send(0.500, pad60(Ether(dst=BCAST_MAC, src=HOST_MAC2) /
+                        ARP(op=1, hwsrc=HOST_MAC2, psrc=HOST_IP, hwdst=ZERO_MAC, pdst=HOST_IP)),
+           "gratuitous ARP: 10.0.0.1 is at %s, 0.5 s after it was learned  -> ignored, no reply"
+           % HOST_MAC2)
+    n2 = v.send(0.510, echo_request(seq=2), "echo request seq 2 from 10.0.0.1 (%s)" % HOST_MAC)
+    expect_echo_reply(v, 0.510, n2, 1,
+                      why="still %s: a gratuitous ARP obeys the locktime too" % HOST_MAC)
+    v.send(t2, host_arp_reply(src_mac=HOST_MAC2),
+           "ARP reply 10.0.0.1 is-at %s, %g s after it was learned  -> taken" % (HOST_MAC2, t2))
+    n3 = v.send(t2 + 0.010, echo_request(seq=3, src_mac=HOST_MAC2),
+                "echo request seq 3 from 10.0.0.1 (%s)" % HOST_MAC2)
+    expect_echo_reply(v, t2 + 0.010, n3, 2, to_mac=HOST_MAC2,
+                      why="RFC 826 merge after the %g s locktime: 10.0.0.1 is now at %s"
+                      % (ARP_LOCKTIME_S, HOST_MAC2))
+    v.total("no answer to the replies or the gratuitous ARP; three echo replies, the first two "
+            "to %s, the last to %s" % (HOST_MAC, HOST_MAC2))
+    return v
+
+
+def arp_unsolicited():
+    v = Vector("arp-unsolicited",
+               "an ARP reply to us that nobody asked for (10.0.0.3 is-at ...) creates no entry: "
+               "an echo request from 10.0.0.3 then makes the stack ask for its MAC",
+               "RFC 826 merge rule as Linux applies it with arp_accept=0: only a request for "
+               "our address (or our own request) creates an entry")
+    v.send(0.0, host_arp_reply(src_mac=PEER_MAC, src_ip=PEER_IP),
+           "ARP reply 10.0.0.3 is-at %s, unsolicited  -> ignored" % PEER_MAC)
+    expect_announce(v)
+    n = v.send(0.010, echo_request(seq=1, src=PEER_IP, src_mac=PEER_MAC),
+               "echo request seq 1 from 10.0.0.3 (%s)" % PEER_MAC)
+    expect_arp_request(v, 0.010, PEER_IP,
+                       "the unsolicited reply taught nothing: to answer 10.0.0.3 the stack asks")
+    v.send(0.015, host_arp_reply(src_mac=PEER_MAC, src_ip=PEER_IP),
+           "ARP reply 10.0.0.3 is-at %s, to the stack's request" % PEER_MAC)
+    expect_echo_reply(v, 0.015, n, 0, to_mac=PEER_MAC,
+                      why="RFC 1122 2.3.2.2: the held echo reply leaves when the asked-for reply "
+                      "arrives; first IP ID")
+    v.total("the announcement, one ARP request, one echo reply; nothing for the unsolicited reply")
+    return v
+
+
+def arp_off_subnet():
+    return dropped_arp(
+        "arp-off-subnet",
+        "requests for our address from senders outside 10.0.0.0/24 (192.168.7.7), from the "
+        "subnet's broadcast address or from its number get no reply and teach nothing",
+        "RFC 1122 3.3.1.1: the stack only ever asks for on-link addresses, so an off-link "
+        "sender's MAC is of no use",
+        [(0.010, host_arp_request(src_ip="192.168.7.7"),
+          "ARP request who-has 10.0.0.2 tell 192.168.7.7"),
+         (0.011, host_arp_request(src_ip="10.0.0.255"),
+          "ARP request who-has 10.0.0.2 tell 10.0.0.255 (the subnet broadcast)"),
+         (0.012, host_arp_request(src_ip="10.0.0.0"),
+          "ARP request who-has 10.0.0.2 tell 10.0.0.0 (the subnet number)")])
 
 
 def arp_probe():
@@ -220,7 +297,8 @@ def arp_expiry():
 
 
 VECTORS = [arp_request, arp_other_host, arp_malformed, arp_gratuitous_peer, arp_gratuitous_update,
-           arp_probe, arp_retry, arp_resolve_hold, arp_queue_keeps_latest, arp_expiry]
+           arp_probe, arp_retry, arp_resolve_hold, arp_queue_keeps_latest, arp_expiry,
+           arp_locktime, arp_unsolicited, arp_off_subnet]
 
 if __name__ == "__main__":
     main(VECTORS)

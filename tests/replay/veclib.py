@@ -71,6 +71,7 @@ ARP_RETRY_S = 1.0                      # time between ARP requests for one addre
 ARP_TRIES = 3                          # requests before giving up
 ARP_PENDING = 4                        # packets held per unresolved address
 ARP_REACHABLE_S = 60                   # cache entry lifetime
+ARP_LOCKTIME_S = 1.0                   # a MAC that changed is not changed again so soon
 ICMP_RATE = 100                        # errors per second (token bucket refill)
 ICMP_BURST = 50                        # bucket size
 

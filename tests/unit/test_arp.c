@@ -3,6 +3,8 @@
  * answering, the merge rule, resolution with its bounded queue, retries,
  * expiry, replacement when full, announcements and malformed packets.
  * Every sent ARP packet is read back with arp_parse and checked field by field.
+ * Hostile peers: unsolicited replies, off-subnet senders, the locktime, floods
+ * that must leave the gateway's entry alone, LRU replacement and refusal.
  */
 #include "helpers.h"
 
@@ -12,12 +14,16 @@
 #include "../../stack/netif.h"
 #include "../../stack/pkb.h"
 #include "../../stack/clock.h"
+#include "../../stack/route.h"
 #include "../../stack/stack.h"
+#include "../../stack/trace.h"
 #include "../../drivers/capture.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PROTO_TEST 253            /* RFC 3692 experimental: nothing else claims it */
+#define LOCKTIME   (1ull * US_PER_SEC)    /* ARP's default locktime (the fixture keeps it) */
 
 static const uint8_t mac_new[6] = { 0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x33 };
 
@@ -157,10 +163,11 @@ END_TEST
 
 /* Merge rule ------------------------------------------------------------- */
 
-/* RFC 826: a packet from a KNOWN sender updates its MAC even if not for us. */
+/* RFC 826: a packet from a KNOWN sender updates its MAC even if not for us (after the locktime). */
 START_TEST(test_arp_merge_known_sender_updates_mac)
 {
     ut_learn(UT_IP_PEER, ut_mac_peer);
+    clock_advance(LOCKTIME);
     inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_OTHER);
     expect_nothing();
     ck_assert_uint_eq(STAT_GET(arp, not_for_us), 1);
@@ -183,26 +190,40 @@ START_TEST(test_arp_merge_unknown_sender_not_added)
 }
 END_TEST
 
-/* RFC 826: a reply to us creates the entry; a later one with a new MAC updates it. */
-START_TEST(test_arp_reply_creates_and_updates)
+/* Linux arp_accept=0: a reply to us that nobody asked for creates nothing; once the sender
+ * is known (it asked for us), a reply with a new MAC updates it after the locktime. */
+START_TEST(test_arp_unsolicited_reply_creates_nothing)
 {
+    uint8_t got[6];
+
     inject_arp(ut_mac_us, ARP_OP_REPLY, ut_mac_peer, UT_IP_PEER, ut_mac_us, UT_IP_US);
     expect_nothing();
     ck_assert_uint_eq(STAT_GET(arp, reply_in), 1);
-    ck_assert(has_mac(UT_IP_PEER, ut_mac_peer));
-    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_PEER, ut_mac_us, UT_IP_US);
+    ck_assert_uint_eq(STAT_GET(arp, unsolicited), 1);
+    ck_assert_int_eq(arp_lookup(UT_IP_PEER, got), 0);
+    ck_assert_uint_eq(arp_count(), 0);
+
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    clock_advance(LOCKTIME);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_GW, ut_mac_us, UT_IP_US);
     expect_nothing();
-    ck_assert(has_mac(UT_IP_PEER, mac_new));
-    ck_assert_uint_eq(arp_count(), 1);
+    ck_assert(has_mac(UT_IP_GW, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, unsolicited), 1);
+    /* The unsolicited reply taught nothing: a datagram for 10.0.0.3 still makes the stack ask. */
+    ck_assert_int_eq(send_marked(UT_IP_PEER, 0x31, 8), TS_OK);
+    expect_request_for(UT_IP_PEER);
+    expect_nothing();
 }
 END_TEST
 
-/* RFC 5227 3: another host's gratuitous ARP refreshes a known entry, creates none. */
+/* RFC 5227 3: another host's gratuitous ARP updates a known entry (after the locktime),
+ * creates none. */
 START_TEST(test_arp_gratuitous_from_peer_merges_only)
 {
     inject_arp(ut_mac_bcast, ARP_OP_REQUEST, ut_mac_gw, UT_IP_GW, ut_mac_zero, UT_IP_GW);
     ck_assert_uint_eq(arp_count(), 0);
     ut_learn(UT_IP_PEER, ut_mac_peer);
+    clock_advance(LOCKTIME);
     inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_PEER);
     expect_nothing();
     ck_assert(has_mac(UT_IP_PEER, mac_new));
@@ -365,7 +386,7 @@ START_TEST(test_arp_entry_refreshed_by_merge)
 }
 END_TEST
 
-/* Bounded cache: when full, the least recently confirmed entry is replaced (counted). */
+/* Bounded cache: when full, the least recently confirmed (used) entry is replaced (counted). */
 START_TEST(test_arp_cache_full_replaces_oldest)
 {
     uint8_t mac[6];
@@ -534,6 +555,328 @@ START_TEST(test_arp_malformed_does_not_merge)
 }
 END_TEST
 
+/* Hostile peers ----------------------------------------------------------- */
+
+/* Pop one frame and check it is an ARP reply from us to `to_mac`/`to_ip`. */
+static void
+expect_reply_to(const uint8_t to_mac[6], uint32_t to_ip)
+{
+    expect_arp(to_mac, ARP_OP_REPLY, ut_mac_us, UT_IP_US, to_mac, to_ip);
+}
+
+/* A made-up on-link host 10.0.0.3..10.0.0.254 (never us or the gateway) and a made-up MAC. */
+static uint32_t
+made_up(uint32_t *seed, uint8_t mac[6])
+{
+    uint32_t r = ut_rand(seed);
+
+    mac[0] = 0x0a;                                      /* unicast, locally administered */
+    mac[1] = 0xbb;
+    memcpy(mac + 2, &r, 4);
+    return IP4(10, 0, 0, 3 + r % 252);
+}
+
+/* Linux locktime: a forged reply for the gateway with a new MAC inside the locktime of the
+ * entry's last change is refused (counted); at the locktime it is taken. */
+START_TEST(test_arp_locktime_gateway_reply)
+{
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    clock_advance(LOCKTIME - 1);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_GW, ut_mac_us, UT_IP_US);
+    expect_nothing();
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 1);
+    /* Off-link traffic still goes to the real gateway, without asking again. */
+    ck_assert_int_eq(send_marked(IP4(192, 0, 2, 7), 0x61, 9), TS_OK);
+    expect_marked(ut_mac_gw, IP4(192, 0, 2, 7), 0x61, 9);
+    expect_nothing();
+    clock_advance(1);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_GW, ut_mac_us, UT_IP_US);
+    ck_assert(has_mac(UT_IP_GW, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 1);
+    /* The change starts a new locktime: flipping straight back is refused too. */
+    inject_arp(ut_mac_us, ARP_OP_REPLY, ut_mac_gw, UT_IP_GW, ut_mac_us, UT_IP_US);
+    ck_assert(has_mac(UT_IP_GW, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 2);
+    expect_nothing();
+}
+END_TEST
+
+/* Linux locktime: the lock counts from the last change of MAC; a refresh with the same MAC
+ * does not move it (else a host that repeats itself would lock out its own new NIC). */
+START_TEST(test_arp_locktime_counts_from_change)
+{
+    ut_learn(UT_IP_PEER, ut_mac_peer);
+    clock_advance(LOCKTIME / 2);
+    ut_learn(UT_IP_PEER, ut_mac_peer);
+    clock_advance(LOCKTIME / 2);
+    inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_OTHER);
+    ck_assert(has_mac(UT_IP_PEER, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 0);
+}
+END_TEST
+
+/* RFC 5227 3: a gratuitous ARP (sender IP = target IP) for a known address with a new MAC is
+ * refused inside the locktime and taken after it; a request for us inside the locktime is
+ * still answered (to the MAC it came from), only not learned. */
+START_TEST(test_arp_gratuitous_after_locktime)
+{
+    ut_learn(UT_IP_PEER, ut_mac_peer);
+    inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_PEER);
+    expect_nothing();
+    ck_assert(has_mac(UT_IP_PEER, ut_mac_peer));
+    inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_US);
+    expect_reply_to(mac_new, UT_IP_PEER);
+    expect_nothing();
+    ck_assert(has_mac(UT_IP_PEER, ut_mac_peer));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 2);
+    clock_advance(LOCKTIME);
+    inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac_new, UT_IP_PEER, ut_mac_zero, UT_IP_PEER);
+    expect_nothing();
+    ck_assert(has_mac(UT_IP_PEER, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 2);
+    ck_assert_uint_eq(arp_count(), 1);
+}
+END_TEST
+
+/* Linux: when two replies answer one request, the first wins; the second is inside the
+ * locktime of the first and changes nothing (no flapping between proxies or a forger). */
+START_TEST(test_arp_first_reply_wins)
+{
+    ck_assert_int_eq(send_marked(UT_IP_PEER, 0x44, 10), TS_OK);
+    expect_request_for(UT_IP_PEER);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, ut_mac_peer, UT_IP_PEER, ut_mac_us, UT_IP_US);
+    expect_marked(ut_mac_peer, UT_IP_PEER, 0x44, 10);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_PEER, ut_mac_us, UT_IP_US);
+    expect_nothing();
+    ck_assert(has_mac(UT_IP_PEER, ut_mac_peer));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 1);
+    ck_assert_uint_eq(STAT_GET(arp, unsolicited), 0);
+}
+END_TEST
+
+/* stack_config.arp.locktime_us: a longer locktime is honoured to the microsecond. */
+START_TEST(test_arp_locktime_configured)
+{
+    struct stack_config c;
+
+    ut_config(&c);
+    c.arp.locktime_us = 5 * US_PER_SEC;
+    ut_restart(&c);
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    clock_advance(5 * US_PER_SEC - 1);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_GW, ut_mac_us, UT_IP_US);
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+    clock_advance(1);
+    inject_arp(ut_mac_us, ARP_OP_REPLY, mac_new, UT_IP_GW, ut_mac_us, UT_IP_US);
+    ck_assert(has_mac(UT_IP_GW, mac_new));
+    ck_assert_uint_eq(STAT_GET(arp, locked), 1);
+}
+END_TEST
+
+/* One sender outside the subnet (or no host address in it) per loop iteration. */
+static const struct {
+    const char *what;
+    uint32_t spa;
+    uint32_t tpa;
+    uint16_t op;
+} off_subnet[] = {
+    { "request for us from 192.168.1.5", IP4(192, 168, 1, 5), UT_IP_US, ARP_OP_REQUEST },
+    { "reply to us from 10.0.1.1", IP4(10, 0, 1, 1), UT_IP_US, ARP_OP_REPLY },
+    { "gratuitous from 172.16.0.1", IP4(172, 16, 0, 1), IP4(172, 16, 0, 1), ARP_OP_REQUEST },
+    { "request for us from the subnet broadcast", UT_IP_BCAST, UT_IP_US, ARP_OP_REQUEST },
+    { "request for us from the subnet number", IP4(10, 0, 0, 0), UT_IP_US, ARP_OP_REQUEST },
+    { "request for us from 255.255.255.255", 0xffffffffu, UT_IP_US, ARP_OP_REQUEST },
+};
+
+/* RFC 1122 3.3.1.1: we only ask for on-link addresses, so an off-link sender is never cached
+ * (nor answered): counted as arp.off_subnet. */
+START_TEST(test_arp_off_subnet_sender_ignored)
+{
+    uint8_t got[6];
+
+    inject_arp(ut_mac_bcast, off_subnet[_i].op, ut_mac_peer, off_subnet[_i].spa, ut_mac_zero,
+               off_subnet[_i].tpa);
+    ck_assert_msg(capture_count() == 0, "%s: answered", off_subnet[_i].what);
+    ck_assert_msg(arp_count() == 0, "%s: cached", off_subnet[_i].what);
+    ck_assert_int_eq(arp_lookup(off_subnet[_i].spa, got), 0);
+    ck_assert_uint_eq(STAT_GET(arp, off_subnet), 1);
+}
+END_TEST
+
+/*
+ * The flood: 200 made-up replies to us and 200 made-up requests for us. Replies create
+ * nothing; requests fill the cache, replacing one another, never the gateway's entry, whose
+ * MAC is still used for off-link traffic without a new request.
+ */
+START_TEST(test_arp_flood_keeps_gateway)
+{
+    uint32_t seed = 7;
+    uint8_t mac[6];
+    unsigned replies = 0;
+
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    for (int i = 0; i < 200; i++) {
+        uint32_t ip = made_up(&seed, mac);
+
+        inject_arp(ut_mac_us, ARP_OP_REPLY, mac, ip, ut_mac_us, UT_IP_US);
+        expect_nothing();
+    }
+    ck_assert_uint_eq(STAT_GET(arp, unsolicited), 200);
+    ck_assert_uint_eq(arp_count(), 1);
+    for (int i = 0; i < 200; i++) {
+        uint32_t ip = made_up(&seed, mac);
+
+        clock_advance(1000);                            /* 1 ms apart: a distinct LRU order */
+        inject_arp(ut_mac_bcast, ARP_OP_REQUEST, mac, ip, ut_mac_zero, UT_IP_US);
+        while (capture_count() > 0) {
+            expect_reply_to(mac, ip);                   /* every request is answered */
+            replies++;
+        }
+    }
+    ck_assert_uint_eq(replies, 200);
+    ck_assert_uint_eq(arp_count(), UT_ARP_CACHE);
+    ck_assert_uint_gt(STAT_GET(arp, cache_full), 150);  /* made-up ones gave way to each other */
+    ck_assert_uint_eq(STAT_GET(arp, cache_full_refused), 0);
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+    ck_assert_int_eq(send_marked(IP4(198, 51, 100, 1), 0x5b, 16), TS_OK);
+    expect_marked(ut_mac_gw, IP4(198, 51, 100, 1), 0x5b, 16);
+    expect_nothing();
+    ck_assert_uint_eq(STAT_GET(arp, req_out), 0);
+}
+END_TEST
+
+/* Without the protection, the gateway learned first would be the oldest entry: the first new
+ * sender past a full cache replaces the oldest entry that is not a route's next hop. */
+START_TEST(test_arp_cache_full_keeps_next_hop)
+{
+    uint8_t mac[6], got[6];
+
+    memcpy(mac, ut_mac_peer, 6);
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    for (unsigned i = 0; i < UT_ARP_CACHE - 1; i++) {
+        clock_advance(US_PER_SEC);
+        mac[5] = (uint8_t)(0x10 + i);
+        ut_learn(IP4(10, 0, 0, 10 + i), mac);
+    }
+    clock_advance(US_PER_SEC);
+    mac[5] = 0x99;
+    ut_learn(IP4(10, 0, 0, 99), mac);
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+    ck_assert_int_eq(arp_lookup(IP4(10, 0, 0, 10), got), 0);
+    ck_assert_uint_eq(STAT_GET(arp, cache_full), 1);
+    /* A static route's gateway is a next hop too. */
+    ck_assert_int_eq(route_add(IP4(192, 168, 5, 0), 24, IP4(10, 0, 0, 11), ut_nif), TS_OK);
+    clock_advance(US_PER_SEC);
+    mac[5] = 0x98;
+    ut_learn(IP4(10, 0, 0, 98), mac);
+    ck_assert_int_eq(arp_lookup(IP4(10, 0, 0, 11), got), 1);
+    ck_assert_int_eq(arp_lookup(IP4(10, 0, 0, 12), got), 0);
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+}
+END_TEST
+
+/* Least recently USED: sending through an entry counts as use, so a busy peer outlives idle
+ * ones that were confirmed later; entries go in the order they were last used. */
+START_TEST(test_arp_lru_eviction_order)
+{
+    static const unsigned order[] = { 11, 13, 14, 15, 16, 17, 10, 12 };
+    uint8_t mac[6], got[6];
+
+    memcpy(mac, ut_mac_peer, 6);
+    for (unsigned i = 0; i < UT_ARP_CACHE; i++) {
+        mac[5] = (uint8_t)(0x10 + i);
+        ut_learn(IP4(10, 0, 0, 10 + i), mac);
+        clock_advance(US_PER_SEC);
+    }
+    /* Use 10.0.0.10 (the oldest) and then 10.0.0.12. LRU order: 11 13 14 15 16 17 10 12. */
+    ck_assert_int_eq(send_marked(IP4(10, 0, 0, 10), 1, 4), TS_OK);
+    clock_advance(US_PER_SEC);
+    ck_assert_int_eq(send_marked(IP4(10, 0, 0, 12), 2, 4), TS_OK);
+    mac[5] = 0x10;
+    expect_marked(mac, IP4(10, 0, 0, 10), 1, 4);
+    mac[5] = 0x12;
+    expect_marked(mac, IP4(10, 0, 0, 12), 2, 4);
+    expect_nothing();
+    for (unsigned k = 0; k < ARRAY_LEN(order); k++) {
+        clock_advance(US_PER_SEC);
+        mac[5] = (uint8_t)(0x80 + k);
+        ut_learn(IP4(10, 0, 0, 100 + k), mac);
+        ck_assert_msg(arp_lookup(IP4(10, 0, 0, order[k]), got) == 0,
+                      "new entry %u: 10.0.0.%u should have gone", k + 1, order[k]);
+        for (unsigned j = k + 1; j < ARRAY_LEN(order); j++)
+            ck_assert_msg(arp_lookup(IP4(10, 0, 0, order[j]), got) == 1,
+                          "new entry %u: 10.0.0.%u went too early", k + 1, order[j]);
+    }
+    ck_assert_uint_eq(STAT_GET(arp, cache_full), UT_ARP_CACHE);
+}
+END_TEST
+
+/*
+ * Entries with packets waiting never give way to a peer's request: with every entry waiting,
+ * a new sender is refused (counted, traced with its reason) but still answered. Our own
+ * resolution may take such an entry: its packets are dropped and counted.
+ */
+START_TEST(test_arp_cache_full_refused)
+{
+    char *log = NULL;
+    size_t loglen = 0;
+    FILE *saved = trace_out;
+
+    for (unsigned i = 0; i < UT_ARP_CACHE; i++) {
+        ck_assert_int_eq(send_marked(IP4(10, 0, 0, 10 + i), (uint8_t)i, 8), TS_OK);
+        expect_request_for(IP4(10, 0, 0, 10 + i));
+        clock_advance(1000);
+    }
+    trace_out = open_memstream(&log, &loglen);
+    ck_assert_ptr_nonnull(trace_out);
+    trace_on = true;
+    inject_arp(ut_mac_bcast, ARP_OP_REQUEST, ut_mac_peer, UT_IP_PEER, ut_mac_zero, UT_IP_US);
+    trace_on = false;
+    fclose(trace_out);
+    trace_out = saved;
+    ck_assert_ptr_nonnull(strstr(log, "10.0.0.3 not learned (arp.cache_full_refused)"));
+    free(log);
+    expect_reply_to(ut_mac_peer, UT_IP_PEER);
+    expect_nothing();
+    ck_assert_uint_eq(STAT_GET(arp, cache_full_refused), 1);
+    ck_assert_uint_eq(arp_pending_count(), UT_ARP_CACHE);
+    ck_assert_uint_eq(STAT_GET(arp, cache_full), 0);
+    /* Our own need goes first: the least recently used waiting entry (10.0.0.10) goes. */
+    ck_assert_int_eq(send_marked(UT_IP_PEER, 0x70, 8), TS_OK);
+    expect_request_for(UT_IP_PEER);
+    ck_assert_uint_eq(STAT_GET(arp, cache_full), 1);
+    ck_assert_uint_eq(STAT_GET(arp, evicted_pending), 1);
+    ck_assert_uint_eq(arp_pending_count(), UT_ARP_CACHE);
+    ck_assert_uint_eq(pkb_in_use(), UT_ARP_CACHE);
+}
+END_TEST
+
+/* When every entry is a route's next hop nothing may go: our own resolution is refused, its
+ * packet dropped and counted, and nothing leaks. */
+START_TEST(test_arp_cache_of_gateways_refuses)
+{
+    uint8_t mac[6], got[6];
+
+    memcpy(mac, ut_mac_gw, 6);
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    for (unsigned i = 1; i < UT_ARP_CACHE; i++) {
+        uint32_t gw = IP4(10, 0, 0, 200 + i);
+
+        ck_assert_int_eq(route_add(IP4(172, 16, (uint8_t)i, 0), 24, gw, ut_nif), TS_OK);
+        mac[5] = (uint8_t)(0x40 + i);
+        ut_learn(gw, mac);
+    }
+    ck_assert_int_eq(send_marked(UT_IP_PEER, 0x12, 8), TS_OK);
+    expect_nothing();
+    ck_assert_uint_eq(STAT_GET(arp, cache_full_refused), 1);
+    ck_assert_uint_eq(pkb_in_use(), 0);
+    ck_assert_int_eq(arp_lookup(UT_IP_PEER, got), 0);
+    ck_assert(has_mac(UT_IP_GW, ut_mac_gw));
+    ck_assert_uint_eq(arp_count(), UT_ARP_CACHE);
+}
+END_TEST
+
 Suite *
 arp_suite(void)
 {
@@ -543,6 +886,7 @@ arp_suite(void)
     TCase *res = ut_tcase("resolve");
     TCase *tim = ut_tcase("timers");
     TCase *bad = ut_tcase("malformed");
+    TCase *hostile = ut_tcase("hostile");
 
     tcase_add_test(ans, test_arp_request_for_us_one_reply);
     tcase_add_test(ans, test_arp_unicast_request_answered);
@@ -551,7 +895,7 @@ arp_suite(void)
     tcase_add_test(ans, test_arp_announce_fields);
     tcase_add_test(merge, test_arp_merge_known_sender_updates_mac);
     tcase_add_test(merge, test_arp_merge_unknown_sender_not_added);
-    tcase_add_test(merge, test_arp_reply_creates_and_updates);
+    tcase_add_test(merge, test_arp_unsolicited_reply_creates_nothing);
     tcase_add_test(merge, test_arp_gratuitous_from_peer_merges_only);
     tcase_add_test(res, test_arp_resolve_sends_one_request);
     tcase_add_test(res, test_arp_pending_queue_bounded_then_flushed_in_order);
@@ -570,6 +914,18 @@ arp_suite(void)
     suite_add_tcase(s, merge);
     suite_add_tcase(s, res);
     suite_add_tcase(s, tim);
+    tcase_add_test(hostile, test_arp_locktime_gateway_reply);
+    tcase_add_test(hostile, test_arp_locktime_counts_from_change);
+    tcase_add_test(hostile, test_arp_gratuitous_after_locktime);
+    tcase_add_test(hostile, test_arp_first_reply_wins);
+    tcase_add_test(hostile, test_arp_locktime_configured);
+    tcase_add_loop_test(hostile, test_arp_off_subnet_sender_ignored, 0, (int)ARRAY_LEN(off_subnet));
+    tcase_add_test(hostile, test_arp_flood_keeps_gateway);
+    tcase_add_test(hostile, test_arp_cache_full_keeps_next_hop);
+    tcase_add_test(hostile, test_arp_lru_eviction_order);
+    tcase_add_test(hostile, test_arp_cache_full_refused);
+    tcase_add_test(hostile, test_arp_cache_of_gateways_refuses);
     suite_add_tcase(s, bad);
+    suite_add_tcase(s, hostile);
     return s;
 }
