@@ -59,6 +59,8 @@ DRIVER_SRCS := drivers/tap.c drivers/loopback.c drivers/capture.c drivers/pcapfi
 APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
 	apps/stream.c apps/tcpclient.c \
 	apps/http.c apps/http_parse.c
+# Giving up root after set-up (--user).
+APP_SRCS    += apps/privdrop.c
 # The same sample apps on the host's own sockets (-DTS_HOST: apps/shim_host.h).
 HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
 # The HTTP server on the host's own sockets (apps/httphost.c).

@@ -880,6 +880,13 @@ http_stop(void)
 #endif
 }
 
+/* The document root's descriptor, -1 if none is open (tapstack checks it after the drop). */
+int
+http_root_dirfd(void)
+{
+    return root_fd;
+}
+
 static int
 http_start(void)
 {
