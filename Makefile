@@ -71,6 +71,8 @@ UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_pars
 UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
+# The capability parser and user lookup of apps/privdrop.c.
+UNIT_SRCS   += tests/unit/test_privdrop.c apps/privdrop.c
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 APP_OBJS  := $(patsubst %.c,$(B)/%.o,$(APP_SRCS))

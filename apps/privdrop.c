@@ -68,19 +68,30 @@ caps_clear(void)
     return (int)syscall(SYS_capset, &h, d);
 }
 
-/* Parse one "CapXxx:\t<hex>" value; -1 if the line is not a 64-bit hex number. */
+/* Parse one "CapXxx:\t<hex>" value: 1 to 16 hex digits and the end of the line, nothing else
+ * (no sign, no 0x, no overflow); -1 otherwise. */
 static int
 cap_value(const char *s, uint64_t *v)
 {
-    char *end;
+    int n = 0;
 
     while (*s == ' ' || *s == '\t')
         s++;
-    if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F')))
-        return -1;
-    errno = 0;
-    *v = strtoull(s, &end, 16);
-    if (errno || (*end != '\n' && *end != '\0'))
+    *v = 0;
+    for (; n <= 16; s++, n++) {
+        int d;
+
+        if (*s >= '0' && *s <= '9')
+            d = *s - '0';
+        else if (*s >= 'a' && *s <= 'f')
+            d = *s - 'a' + 10;
+        else if (*s >= 'A' && *s <= 'F')
+            d = *s - 'A' + 10;
+        else
+            break;
+        *v = (*v << 4) | (uint64_t)d;
+    }
+    if (n < 1 || n > 16 || (*s != '\n' && *s != '\0'))
         return -1;
     return 0;
 }

@@ -19,6 +19,7 @@
 Suite *udp_suite(void);
 Suite *socket_suite(void);
 Suite *http_suite(void);
+Suite *privdrop_suite(void);
 
 static Suite *(*const suites[])(void) = {
     checksum_suite,
@@ -31,6 +32,7 @@ static Suite *(*const suites[])(void) = {
     tcp_sack_suite,
     impair_suite,
     http_suite,
+    privdrop_suite,
 };
 
 int
