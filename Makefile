@@ -61,6 +61,8 @@ DRIVER_SRCS := drivers/tap.c drivers/loopback.c drivers/capture.c drivers/pcapfi
 APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
 	apps/stream.c apps/tcpclient.c \
 	apps/http.c apps/http_parse.c
+# Giving up root after set-up (--user).
+APP_SRCS    += apps/privdrop.c
 # The same sample apps on the host's own sockets (-DTS_HOST: apps/shim_host.h).
 HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
 # The HTTP server on the host's own sockets (apps/httphost.c).
@@ -75,6 +77,8 @@ UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
 UNIT_SRCS   += tests/unit/test_http_path.c apps/http_path.c
+# The capability parser and user lookup of apps/privdrop.c.
+UNIT_SRCS   += tests/unit/test_privdrop.c apps/privdrop.c
 
 LIB_OBJS  := $(patsubst %.c,$(B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 APP_OBJS  := $(patsubst %.c,$(B)/%.o,$(APP_SRCS))

@@ -892,6 +892,13 @@ root_open(void)
     return 0;
 }
 
+/* The document root's descriptor, -1 if none is open (tapstack checks it after the drop). */
+int
+http_root_dirfd(void)
+{
+    return root_fd;
+}
+
 static int
 http_start(void)
 {

@@ -14,4 +14,7 @@ extern const char *http_root;           /* document root (default: the repo's ap
 extern unsigned http_idle_timeout;      /* seconds before an idle connection is closed (10) */
 extern unsigned http_max_conns;         /* connections served at once (48, 1..1024) */
 
+/* The open document root directory (-1 if none): tapstack checks it after dropping root. */
+int http_root_dirfd(void);
+
 #endif

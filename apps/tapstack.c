@@ -24,6 +24,7 @@
 #include "../drivers/pcapfile.h"
 #include "app.h"
 #include "http.h"
+#include "privdrop.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEFAULT_MAC "02:74:73:00:00:02"   /* locally administered; "ts" */
 
@@ -69,6 +71,7 @@ struct options {
     unsigned rto_min_ms;      /* --rto-min MS: RFC 6298 2.4 says 1000; Linux uses 200 */
     bool no_sack;             /* --no-sack: NewReno without SACK (RFC 2018) */
     unsigned arp_locktime_ms; /* --arp-locktime MS: no second MAC change so soon (Linux: 1 s) */
+    const char *user;         /* --user NAME: who to become after set-up, if root */
 };
 
 #define OPT_ARP_LOCKTIME 0x1a0    /* long option only */
@@ -125,6 +128,9 @@ usage(FILE *f)
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
         "  --http-max-conns N     HTTP connections served at once (default 48, 1..1024)\n"
+        "  --user NAME       started as root: once the tap, files and sockets are open, run\n"
+        "                    as NAME, with no group and no capability (default nobody);\n"
+        "                    --user root keeps root. Ignored, with a note, when not root\n"
         "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
         "                    at its own timestamp (docs/replay.md)\n"
         "  --write OUT.pcap  with --replay: write the frames the stack sent to OUT.pcap\n"
@@ -237,6 +243,7 @@ parse_options(int argc, char **argv, struct options *o)
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
         { "http-max-conns", required_argument, NULL, 'H' },
+        { "user",  required_argument, NULL, 'U' },
         { "help",  no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -419,6 +426,9 @@ parse_options(int argc, char **argv, struct options *o)
                 die_usage("bad --http-max-conns '%s': expected a number from 1 to 1024", optarg);
             http_max_conns = (unsigned)n;
             break;
+        case 'U':
+            o->user = optarg;
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -533,6 +543,53 @@ start_apps(bool loopback, bool connect)
     return 0;
 }
 
+/* Who to become after set-up, looked up before anything is opened so that a bad --user fails
+ * first. Only root switches users: an unprivileged start stays who it is. */
+static int
+user_lookup(const struct options *o, struct priv_user *u)
+{
+    char err[256];
+
+    memset(u, 0, sizeof(*u));
+    if (geteuid() != 0 && o->user == NULL)
+        return 0;
+    if (priv_lookup(o->user ? o->user : PRIV_USER_DEFAULT, u, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tapstack: %s (see tapstack --help)\n", err);
+        return -1;
+    }
+    if (geteuid() != 0 && u->uid != geteuid())
+        fprintf(stderr, "tapstack: note: not started as root, so --user %s is ignored: "
+                "running as uid %u\n", u->name, (unsigned)geteuid());
+    return 0;
+}
+
+/* Once the tap, the files and the apps' sockets are open: give up root (privdrop.c) and check
+ * that the user left can still read the document root. who gets the ready line's words. */
+static int
+become_user(const struct priv_user *u, char *who, size_t wholen)
+{
+    enum priv_mode mode;
+    char err[256];
+    int root = http_root_dirfd();
+
+    if (priv_drop(u, &mode, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tapstack: cannot drop privileges: %s\n", err);
+        return -1;
+    }
+    /* The descriptor was opened as root; what the server opens beneath it, it opens as u. */
+    if (root >= 0 && priv_check_dir(root, http_root, err, sizeof(err)) < 0) {
+        fprintf(stderr, "tapstack: %s\n", err);
+        return -1;
+    }
+    if (mode == PRIV_DROPPED)
+        snprintf(who, wholen, "user %s (root dropped)", u->name);
+    else if (mode == PRIV_KEPT_ROOT)
+        snprintf(who, wholen, "user %s (uid 0: --user kept root)", u->name);
+    else
+        snprintf(who, wholen, "user uid %u (not started as root)", (unsigned)geteuid());
+    return 0;
+}
+
 /* Replay: the virtual time to stop at, once the input is exhausted: --drain seconds
  * after the last frame (UINT64_MAX while frames remain, or when not replaying). */
 static uint64_t
@@ -600,9 +657,9 @@ finish(const struct options *o)
 
 /* --loopback: lo alone, the servers and the client, trace on; no tap, no root. */
 static int
-main_loopback(const struct options *o, struct stack_config *cfg)
+main_loopback(const struct options *o, struct stack_config *cfg, const struct priv_user *u)
 {
-    char err[256];
+    char err[256], who[128];
     int status;
 
     if (stack_init(cfg) != TS_OK) {
@@ -619,10 +676,11 @@ main_loopback(const struct options *o, struct stack_config *cfg)
            "echo %u (udp, tcp), discard %u (udp, tcp), chargen %u (tcp), http %u; "
            "a client talks to them over 127.0.0.1\n", echo_port, discard_port, tcp_chargen_port,
            http_port);
-    if (start_apps(true, o->connect) < 0) {
+    if (start_apps(true, o->connect) < 0 || become_user(u, who, sizeof(who)) < 0) {
         finish(o);
         return 1;
     }
+    printf("tapstack: %s\n", who);
     status = run(o, NULL);
     finish(o);
     if (status == 0)
@@ -636,12 +694,15 @@ main(int argc, char **argv)
     struct options o;
     struct stack_config cfg;
     struct netif *nif;
+    struct priv_user user;
     uint8_t host_mac[6];
-    char err[256], s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN];
+    char err[256], s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN], who[128];
     int status;
 
     parse_options(argc, argv, &o);
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (user_lookup(&o, &user) < 0)
+        return 2;
 
     stack_defaults(&cfg);
     cfg.pkb_count = o.pkbs;
@@ -657,7 +718,7 @@ main(int argc, char **argv)
     cfg.virtual_clock = o.replay != NULL;
     cfg.seed = o.seed_given ? o.seed : o.replay ? 1 : 0;
     if (o.loopback)
-        return main_loopback(&o, &cfg);
+        return main_loopback(&o, &cfg, &user);
     if (stack_init(&cfg) != TS_OK) {
         fprintf(stderr, "tapstack: out of memory allocating %zu packet buffers\n", o.pkbs);
         return 1;
@@ -706,14 +767,14 @@ main(int argc, char **argv)
         return 1;
     }
     install_signals();
-    if (start_apps(false, o.connect) < 0) {
+    if (start_apps(false, o.connect) < 0 || become_user(&user, who, sizeof(who)) < 0) {
         finish(&o);
         return 1;
     }
 
     arp_announce(nif);
-    printf("tapstack: ready on %s %s/%u mac %s gw %s\n", nif->name, ip4_str(o.ip, s1), o.prefix,
-           mac_str(nif->mac, m), o.gw ? ip4_str(o.gw, s2) : "none");
+    printf("tapstack: ready on %s %s/%u mac %s gw %s %s\n", nif->name, ip4_str(o.ip, s1),
+           o.prefix, mac_str(nif->mac, m), o.gw ? ip4_str(o.gw, s2) : "none", who);
     printf("tapstack: services: echo %u (udp, tcp), discard %u (udp, tcp), chargen %u (tcp), "
            "http %u\n", echo_port, discard_port, tcp_chargen_port, http_port);
     if (o.replay == NULL)

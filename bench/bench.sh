@@ -757,6 +757,9 @@ instr() {
     rm -f "$out"
     # An empty environment: its size (e.g. the PID in TS_NS) would move the count a little.
     cmd=(env -i PATH=/usr/bin:/bin "$TAPSTACK" --replay "$in" --write "$out" --drain "$drain" --ip "$STACK_IP/24" --gw "$GW_IP")
+    # Root would drop to nobody after set-up, and callgrind writes its file at exit, as nobody,
+    # into a directory only root may write: keep root for this measurement.
+    if stack_has --user; then cmd+=(--user root); fi
     if [ "$COST_TOOL" = callgrind ]; then
         timeout 300 env -i PATH=/usr/bin:/bin valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" "${cmd[@]:3}" \
             >/dev/null 2>"$TMP/cost.err" || { echo -; return; }

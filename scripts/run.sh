@@ -20,7 +20,8 @@ trap 'true' INT TERM
 
 cat <<MSG
 
-  The stack runs below with the trace on. In another terminal, as root:
+  The stack runs below with the trace on; once set up it is 'nobody', not root
+  (make run ARGS='--user root' keeps root). In another terminal, as root:
     ip netns exec $TS_NS ping -c 5 10.0.0.2
     ip netns exec $TS_NS arping -c 3 -I br0 10.0.0.2
   Ctrl-C stops the stack and takes the lab down.

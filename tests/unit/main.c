@@ -20,6 +20,7 @@ Suite *udp_suite(void);
 Suite *socket_suite(void);
 Suite *http_suite(void);
 Suite *http_path_suite(void);
+Suite *privdrop_suite(void);
 
 static Suite *(*const suites[])(void) = {
     checksum_suite,
@@ -33,6 +34,7 @@ static Suite *(*const suites[])(void) = {
     impair_suite,
     http_suite,
     http_path_suite,
+    privdrop_suite,
 };
 
 int
