@@ -514,6 +514,9 @@ dump_stats(void)
     udp_dump(stdout);
     tcp_dump(stdout);
     printf("--- end sockets ---\n");
+    printf("--- routes ---\n");
+    route_dump(stdout);
+    printf("--- end routes ---\n");
     fflush(stdout);
     pcapfile_capture_flush();
 }
@@ -695,6 +698,7 @@ main(int argc, char **argv)
     struct stack_config cfg;
     struct netif *nif;
     struct priv_user user;
+    int rc;
     uint8_t host_mac[6];
     char err[256], s1[IP4_STRLEN], s2[IP4_STRLEN], m[MAC_STRLEN], who[128];
     int status;
@@ -746,17 +750,17 @@ main(int argc, char **argv)
         fprintf(stderr, "tapstack: cannot attach --impair\n");
         return 1;
     }
-    if (stack_add_interface(nif, o.ip, o.prefix) != TS_OK ||
-        (o.gw && route_add(0, 0, o.gw, nif) != TS_OK)) {
-        fprintf(stderr, "tapstack: cannot install routes\n");
+    if ((rc = stack_add_interface(nif, o.ip, o.prefix)) != TS_OK ||
+        (o.gw && (rc = route_add(0, 0, o.gw, nif)) != TS_OK)) {
+        fprintf(stderr, "tapstack: cannot install routes: %s\n", ts_strerror(rc));
         return 1;
     }
     for (int i = 0; i < o.nroutes; i++) {
         const struct static_route *r = &o.routes[i];
 
-        if (route_add(r->dst, r->prefix, r->gw, nif) != TS_OK) {
-            fprintf(stderr, "tapstack: cannot add route %s/%u: the table is full\n",
-                    ip4_str(r->dst, s1), r->prefix);
+        if ((rc = route_add(r->dst, r->prefix, r->gw, nif)) != TS_OK) {
+            fprintf(stderr, "tapstack: cannot add route %s/%u: %s\n", ip4_str(r->dst, s1),
+                    r->prefix, ts_strerror(rc));
             return 1;
         }
         printf("tapstack: route %s/%u via %s dev %s\n", ip4_str(r->dst, s1), r->prefix,

@@ -56,16 +56,6 @@ netif_remove_all(void)
 }
 
 struct netif *
-netif_by_name(const char *name)
-{
-    for (int i = 0; i < nifs; i++) {
-        if (strcmp(ifs[i].name, name) == 0)
-            return &ifs[i];
-    }
-    return NULL;
-}
-
-struct netif *
 netif_at(int i)
 {
     return i >= 0 && i < nifs ? &ifs[i] : NULL;

@@ -50,7 +50,6 @@ void netif_set_addr(struct netif *nif, uint32_t addr, uint8_t prefix);
 /* Remove all interfaces (calls ops->close). */
 void netif_remove_all(void);
 
-struct netif *netif_by_name(const char *name);
 /* The i-th interface, or NULL past the last one (for loops). */
 struct netif *netif_at(int i);
 /* Interface that owns IPv4 address `ip`, or NULL. */
