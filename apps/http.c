@@ -72,6 +72,7 @@
 #define HTTP_STATUS_MAX     (256 * 1024)    /* /status page, rendered once per request */
 #define HTTP_RATE_SECS      60              /* the longest window http_min_rate_window may be */
 #define HTTP_RATE_SCAN_MS   100             /* the rates are judged this often */
+#define HTTP_EVICT_RATE_SECS 2              /* "behind" for eviction: over this many seconds */
 #define HTTP_ALLOW_MAX      16              /* networks in http_status_allow */
 
 unsigned short http_port = 80;
@@ -271,15 +272,31 @@ conn_close(struct http_conn *c)
     c->state = CONN_FREE;
 }
 
+/*
+ * A response too slow to finish: reset the connection (SO_LINGER 0 s) rather
+ * than queue a FIN behind data its reader is not taking: the slot, the
+ * descriptor and the stack's control block with its buffers are free at once.
+ */
+static void
+conn_abort(struct http_conn *c)
+{
+    struct linger lg = { 1, 0 };
+
+    ts_setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    conn_close(c);
+}
+
 /* Close c to make room for a newcomer, counted by why it could go. */
 static void
 conn_evict(struct http_conn *c)
 {
-    if (c->state == CONN_SEND)
+    if (c->state == CONN_SEND) {
         APP_STAT_INC(http, slow_evicted);
-    else
+        conn_abort(c);
+    } else {
         APP_STAT_INC(http, idle_evicted);
-    conn_close(c);
+        conn_close(c);
+    }
 }
 
 /* Waiting for the next request: the idle timeout runs from now. */
@@ -355,16 +372,16 @@ rate_account(struct http_conn *c, uint64_t now)
 }
 
 /*
- * Over the last http_min_rate_window seconds (this one included): how far
- * behind http_min_rate the connection is, in bytes, counting only the time it
- * had a response to send. *busy_ms gets that time.
+ * Over the last `secs` seconds (this one included): how far behind
+ * http_min_rate the connection is, in bytes, counting only the time it had a
+ * response to send. *busy_ms gets that time.
  */
 static int64_t
-rate_behind(struct http_conn *c, uint64_t now, uint64_t *busy_ms)
+rate_behind(struct http_conn *c, uint64_t now, unsigned secs, uint64_t *busy_ms)
 {
     uint64_t sec = now / 1000u, bytes = 0, ms = 0;
 
-    for (unsigned i = 0; i < http_min_rate_window && i <= sec; i++) {
+    for (unsigned i = 0; i < secs && i <= sec; i++) {
         const struct rate_sec *r = &c->rate[(sec - i) % (HTTP_RATE_SECS + 1)];
 
         if (r->sec == sec - i) {
@@ -378,25 +395,31 @@ rate_behind(struct http_conn *c, uint64_t now, uint64_t *busy_ms)
 
 /*
  * A connection sending for (nearly) the whole window, yet below the rate over
- * it, is closed; the others keep how far behind they are, for conn_evictable.
- * The first window of a response is its grace: the send buffer takes a burst.
+ * it, is closed. The others keep how far behind the rate they are over the
+ * last HTTP_EVICT_RATE_SECS, for conn_evictable: a short horizon, so that a
+ * trickle is seen behind soon after the burst that filled its send buffer,
+ * while the window, for closing, forgives a stall of a few seconds.
  */
 static void
 rate_judge(struct http_conn *c, uint64_t now)
 {
+    unsigned horizon = http_min_rate_window < HTTP_EVICT_RATE_SECS ? http_min_rate_window :
+                       HTTP_EVICT_RATE_SECS;
     uint64_t busy;
 
     rate_account(c, now);
     c->behind = 0;
     if (http_min_rate == 0 || c->state != CONN_SEND)
         return;
-    c->behind = rate_behind(c, now, &busy);
+    if (rate_behind(c, now, http_min_rate_window, &busy) > 0 &&
+        busy >= (uint64_t)(http_min_rate_window - 1) * 1000u) {
+        APP_STAT_INC(http, slow_closed);
+        conn_abort(c);
+        return;
+    }
+    c->behind = rate_behind(c, now, horizon, &busy);
     if (busy < 1000u)
         c->behind = 0;                      /* too soon to say: not a victim yet */
-    else if (c->behind > 0 && busy >= (uint64_t)(http_min_rate_window - 1) * 1000u) {
-        APP_STAT_INC(http, slow_closed);
-        conn_close(c);
-    }
 }
 
 /* /status: who may read it ------------------------------------------------ */
