@@ -46,11 +46,11 @@
  *   timeouts  http_idle_timeout s between requests, and again for a request head to arrive
  *             whole (then 408); a response that makes no progress for as long is abandoned.
  *   min rate  a connection that has been sending for a whole window of http_min_rate_window
- *             s must have sent http_min_rate bytes a second over it, or it is closed
+ *             s must have sent http_min_rate bytes a second over it, or it is reset
  *             (http.slow_closed): a reader that takes a trickle cannot keep a slot. When all
- *             slots are full and none is idle, the connection furthest behind that rate makes
- *             room for a newcomer (http.slow_evicted).
- *   /status   only for clients inside http_status_allow (tapstack: its own subnets and
+ *             slots are full and none is idle, the connection furthest behind that rate over
+ *             the last HTTP_EVICT_RATE_SECS is reset for a newcomer (http.slow_evicted).
+ *   /status   only for clients inside http_status_allow (tapstack: its own subnet and
  *             loopback unless --status-allow says otherwise); others get the 404 of any
  *             missing file (http.status_denied).
  *   content   none is taken: GET/HEAD with Content-Length > 0 or Transfer-Encoding is 413,
