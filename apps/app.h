@@ -26,6 +26,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * APP_STAT_INC(layer, name): count an app's event (a refusal, a forced close)
+ * in the stack's counter table, stats.h, where --stats, SIGUSR1 and /status
+ * show it. The host build counts nothing: the kernel's stack has no such table.
+ */
+#ifdef TS_HOST
+#define APP_STAT_INC(layer, name) ((void)0)
+#else
+#include "../stack/stats.h"
+#define APP_STAT_INC(layer, name) STAT_INC(layer, name)
+#endif
+
 #define APP_MAX        8        /* apps started at once */
 #define APP_WATCH_MAX  2048     /* descriptors watched at once, all apps together */
 
@@ -50,6 +62,10 @@ extern const struct app tcp_discard_app;  /* stream.c: TCP discard, RFC 863, por
 extern const struct app tcp_chargen_app;  /* stream.c: TCP chargen, RFC 864, port 19 */
 extern const struct app tcp_client_app;   /* tcpclient.c: --connect */
 extern unsigned short tcp_echo_port, tcp_discard_port, tcp_chargen_port;
+extern unsigned stream_idle_timeout;     /* s: echo/discard/chargen close an idle connection (60) */
+extern unsigned stream_max_conns;        /* connections at once per TCP service (24) */
+/* The most sockets the three TCP services can hold: their listeners and stream_max_conns each. */
+unsigned stream_sockets_max(void);
 extern uint32_t tcp_client_ip;           /* --connect A.B.C.D:PORT, host order */
 extern unsigned short tcp_client_port;
 extern const char *tcp_client_message;   /* --send TEXT */

@@ -48,6 +48,14 @@
  *             descriptors (EMFILE): the same; a file that cannot be opened for that is 503.
  *   timeouts  http_idle_timeout s between requests, and again for a request head to arrive
  *             whole (then 408); a response that makes no progress for as long is abandoned.
+ *   min rate  a connection that has been sending for a whole window of http_min_rate_window
+ *             s must have sent http_min_rate bytes a second over it, or it is reset
+ *             (http.slow_closed): a reader that takes a trickle cannot keep a slot. When all
+ *             slots are full and none is idle, the connection furthest behind that rate over
+ *             the last HTTP_EVICT_RATE_SECS is reset for a newcomer (http.slow_evicted).
+ *   /status   only for clients inside http_status_allow (tapstack: its own subnet and
+ *             loopback unless --status-allow says otherwise); others get the 404 of any
+ *             missing file (http.status_denied).
  *   content   none is taken: GET/HEAD with Content-Length > 0 or Transfer-Encoding is 413,
  *             unread, then close (http_parse.c).
  *   errors    every status from the parser closes the connection after the response; 404,
@@ -67,11 +75,17 @@
 #define HTTP_ACCEPT_PAUSE_MS 100            /* accept failed (EMFILE...): rest the listener */
 #define HTTP_CONN_LIMIT     1024            /* the most http_max_conns may be */
 #define HTTP_STATUS_MAX     (256 * 1024)    /* /status page, rendered once per request */
+#define HTTP_RATE_SECS      60              /* the longest window http_min_rate_window may be */
+#define HTTP_RATE_SCAN_MS   100             /* the rates are judged this often */
+#define HTTP_EVICT_RATE_SECS 2              /* "behind" for eviction: over this many seconds */
+#define HTTP_ALLOW_MAX      16              /* networks in http_status_allow */
 
 unsigned short http_port = 80;
 const char *http_root = HTTP_ROOT_DEFAULT;
 unsigned http_idle_timeout = 10;
 unsigned http_max_conns = 48;
+unsigned http_min_rate = 1024;
+unsigned http_min_rate_window = 10;
 
 enum conn_state {
     CONN_FREE,
@@ -95,6 +109,18 @@ struct http_conn {
     int body_fd;              /* the file still being sent, -1 if none */
     uint64_t body_left;       /* its bytes not yet in out[] */
     size_t lingered;          /* bytes discarded while lingering */
+    uint32_t peer;            /* the client's address, host order (/status is for some only) */
+    /* The last seconds of sending, one entry per second: bytes sent, ms spent in CONN_SEND */
+    struct rate_sec {
+        uint64_t sec;
+        uint32_t bytes, send_ms;
+    } rate[HTTP_RATE_SECS + 1];
+    uint64_t rate_mark;       /* ms: send time is accounted up to here */
+    int64_t behind;           /* bytes short of http_min_rate over the window (> 0: behind) */
+};
+
+struct allow_net {
+    uint32_t net, mask;       /* host order */
 };
 
 static struct http_conn *conns;
@@ -107,6 +133,8 @@ static int root_fd = -1;
 static char *status_page;     /* HTTP_STATUS_MAX bytes, allocated once at start */
 #endif
 static struct http_req req;   /* the request being answered (handlers do not nest) */
+static struct allow_net status_allow[HTTP_ALLOW_MAX];
+static unsigned nstatus_allow;
 
 static uint64_t
 now_ms(void)
@@ -194,11 +222,15 @@ conn_free_slot(void)
     return NULL;
 }
 
-/* The connection that has waited longest for a request, if for HTTP_EVICT_IDLE_MS at least. */
+/*
+ * The connection to close for a newcomer: the one that has waited longest for
+ * a request, if for HTTP_EVICT_IDLE_MS at least; else the response furthest
+ * behind http_min_rate (as judged by the last rate_judge), if any is behind.
+ */
 static struct http_conn *
 conn_evictable(uint64_t now)
 {
-    struct http_conn *best = NULL;
+    struct http_conn *best = NULL, *slow = NULL;
 
     for (unsigned i = 0; i < nconns; i++) {
         struct http_conn *c = &conns[i];
@@ -206,9 +238,12 @@ conn_evictable(uint64_t now)
         if (c->state == CONN_READ && now - c->since >= HTTP_EVICT_IDLE_MS &&
             (best == NULL || c->since < best->since))
             best = c;
+        if (c->state == CONN_SEND && c->behind > 0 && (slow == NULL || c->behind > slow->behind))
+            slow = c;
     }
-    return best;
+    return best ? best : slow;
 }
+
 
 /*
  * Poll the listener only while a connection can be taken: a free slot, or
@@ -240,6 +275,33 @@ conn_close(struct http_conn *c)
     c->body_fd = -1;
     c->fd = -1;
     c->state = CONN_FREE;
+}
+
+/*
+ * A response too slow to finish: reset the connection (SO_LINGER 0 s) rather
+ * than queue a FIN behind data its reader is not taking: the slot, the
+ * descriptor and the stack's control block with its buffers are free at once.
+ */
+static void
+conn_abort(struct http_conn *c)
+{
+    struct linger lg = { 1, 0 };
+
+    ts_setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    conn_close(c);
+}
+
+/* Close c to make room for a newcomer, counted by why it could go. */
+static void
+conn_evict(struct http_conn *c)
+{
+    if (c->state == CONN_SEND) {
+        APP_STAT_INC(http, slow_evicted);
+        conn_abort(c);
+    } else {
+        APP_STAT_INC(http, idle_evicted);
+        conn_close(c);
+    }
 }
 
 /* Waiting for the next request: the idle timeout runs from now. */
@@ -275,6 +337,125 @@ conn_update_events(struct http_conn *c)
         return;
     }
     app_set_events(c->fd, ev);
+}
+
+/* The minimum rate -------------------------------------------------------- */
+
+/* The entry of second t/1000 (ms), emptied first if it still holds an older second. */
+static struct rate_sec *
+rate_at(struct http_conn *c, uint64_t t)
+{
+    uint64_t sec = t / 1000u;
+    struct rate_sec *r = &c->rate[sec % (HTTP_RATE_SECS + 1)];
+
+    if (r->sec != sec) {
+        r->sec = sec;
+        r->bytes = r->send_ms = 0;
+    }
+    return r;
+}
+
+/* The time since rate_mark, spent in the state c is in now, goes to the seconds it covers. */
+static void
+rate_account(struct http_conn *c, uint64_t now)
+{
+    uint64_t t = c->rate_mark;
+
+    if (c->state == CONN_SEND) {
+        if (now - t > HTTP_RATE_SECS * 1000u)
+            t = now - HTTP_RATE_SECS * 1000u;
+        while (t < now) {
+            uint64_t end = (t / 1000u + 1) * 1000u;
+
+            if (end > now)
+                end = now;
+            rate_at(c, t)->send_ms += (uint32_t)(end - t);
+            t = end;
+        }
+    }
+    c->rate_mark = now;
+}
+
+/*
+ * Over the last `secs` seconds (this one included): how far behind
+ * http_min_rate the connection is, in bytes, counting only the time it had a
+ * response to send. *busy_ms gets that time.
+ */
+static int64_t
+rate_behind(struct http_conn *c, uint64_t now, unsigned secs, uint64_t *busy_ms)
+{
+    uint64_t sec = now / 1000u, bytes = 0, ms = 0;
+
+    for (unsigned i = 0; i < secs && i <= sec; i++) {
+        const struct rate_sec *r = &c->rate[(sec - i) % (HTTP_RATE_SECS + 1)];
+
+        if (r->sec == sec - i) {
+            bytes += r->bytes;
+            ms += r->send_ms;
+        }
+    }
+    *busy_ms = ms;
+    return (int64_t)((uint64_t)http_min_rate * ms / 1000u) - (int64_t)bytes;
+}
+
+/*
+ * A connection sending for (nearly) the whole window, yet below the rate over
+ * it, is closed. The others keep how far behind the rate they are over the
+ * last HTTP_EVICT_RATE_SECS, for conn_evictable: a short horizon, so that a
+ * trickle is seen behind soon after the burst that filled its send buffer,
+ * while the window, for closing, forgives a stall of a few seconds.
+ */
+static void
+rate_judge(struct http_conn *c, uint64_t now)
+{
+    unsigned horizon = http_min_rate_window < HTTP_EVICT_RATE_SECS ? http_min_rate_window :
+                       HTTP_EVICT_RATE_SECS;
+    uint64_t busy;
+
+    rate_account(c, now);
+    c->behind = 0;
+    if (http_min_rate == 0 || c->state != CONN_SEND)
+        return;
+    if (rate_behind(c, now, http_min_rate_window, &busy) > 0 &&
+        busy >= (uint64_t)(http_min_rate_window - 1) * 1000u) {
+        APP_STAT_INC(http, slow_closed);
+        conn_abort(c);
+        return;
+    }
+    c->behind = rate_behind(c, now, horizon, &busy);
+    if (busy < 1000u)
+        c->behind = 0;                      /* too soon to say: not a victim yet */
+}
+
+/* /status: who may read it ------------------------------------------------ */
+
+int
+http_status_allow(uint32_t net, unsigned prefix)
+{
+    uint32_t mask = prefix == 0 ? 0 : prefix >= 32 ? 0xffffffffu : ~(0xffffffffu >> prefix);
+
+    if (nstatus_allow == HTTP_ALLOW_MAX) {
+        errno = ENOSPC;
+        return -1;
+    }
+    status_allow[nstatus_allow].net = net & mask;
+    status_allow[nstatus_allow].mask = mask;
+    nstatus_allow++;
+    return 0;
+}
+
+static bool
+status_allowed(uint32_t peer)
+{
+#ifdef TS_HOST
+    (void)peer;
+    return true;                            /* http-host's /status is a 404 note anyway */
+#endif
+    for (unsigned i = 0; i < nstatus_allow; i++) {
+        if ((peer & status_allow[i].mask) == status_allow[i].net)
+            return true;
+    }
+    return false;
 }
 
 /* Responses ---------------------------------------------------------------- */
@@ -585,6 +766,7 @@ conn_send(struct http_conn *c, uint64_t now)
             return -1;
         }
         c->outoff += (size_t)n;
+        rate_at(c, now)->bytes += (uint32_t)n;
         c->deadline = now + (uint64_t)http_idle_timeout * 1000u;
         if ((size_t)n >= budget)
             return 0;                       /* POLLOUT brings us back after the others */
@@ -679,12 +861,16 @@ respond(struct http_conn *c, int n)
     c->inlen -= (size_t)n;
     c->close_after = !req.keep_alive;
     rc = http_path_map(req.path, rel, sizeof(rel));
-    if (rc < 0)
+    if (rc < 0) {
         respond_error(c, -rc, NULL);        /* 400, 404, 414: the connection stays framed */
-    else if (strcmp(rel, "status") == 0)
-        respond_status(c);                  /* "/status", also "//status" (merged slashes) */
-    else
+    } else if (strcmp(rel, "status") == 0 && !status_allowed(c->peer)) {
+        APP_STAT_INC(http, status_denied);  /* "/status", also "//status" (merged slashes) */
+        respond_error(c, 404, NULL);        /* the same answer as for any missing file */
+    } else if (strcmp(rel, "status") == 0) {
+        respond_status(c);
+    } else {
         respond_file(c, rel);
+    }
 }
 
 /* Parse, answer and send, in order, as far as the socket lets us. */
@@ -693,6 +879,7 @@ conn_run(struct http_conn *c, uint64_t now)
 {
     int responses = 0;
 
+    rate_account(c, now);                   /* the state until now; it may change below */
     for (;;) {
         int n;
 
@@ -745,11 +932,13 @@ http_accept(uint64_t now)
     for (int i = 0; i < HTTP_ACCEPT_BATCH; i++) {
         struct http_conn *c = conn_free_slot();
         struct http_conn *victim = c ? NULL : conn_evictable(now);
+        struct sockaddr_in peer;
+        socklen_t plen = sizeof(peer);
         int one = 1, fd;
 
         if (c == NULL && victim == NULL)
             break;                          /* full: the rest wait in the backlog */
-        fd = ts_accept(listen_fd, NULL, NULL);
+        fd = ts_accept(listen_fd, (struct sockaddr *)&peer, &plen);
         if (fd < 0) {
             static uint64_t last_report;
 
@@ -757,7 +946,7 @@ http_accept(uint64_t now)
                 errno == EINTR)
                 break;
             if ((errno == EMFILE || errno == ENFILE) && (victim = conn_evictable(now))) {
-                conn_close(victim);         /* out of descriptors: an idle one makes room */
+                conn_evict(victim);         /* out of descriptors: an idle or slow one makes room */
                 continue;
             }
             /* EMFILE, ENOBUFS...: the connection stays queued and the listener readable;
@@ -770,7 +959,7 @@ http_accept(uint64_t now)
             break;
         }
         if (victim) {
-            conn_close(victim);             /* full: the longest idle one makes room */
+            conn_evict(victim);             /* full: the longest idle, or the slowest, makes room */
             c = victim;
         }
         if (app_watch(&http_app, fd, POLLIN) < 0) {
@@ -785,6 +974,11 @@ http_accept(uint64_t now)
         c->inlen = 0;
         c->in_eof = false;
         c->parse_due = false;
+        c->peer = plen >= sizeof(peer) && peer.sin_family == AF_INET ?
+                  ntohl(peer.sin_addr.s_addr) : 0;
+        memset(c->rate, 0, sizeof(c->rate));
+        c->rate_mark = now;
+        c->behind = 0;
         conn_enter_read(c, now);
     }
 }
@@ -815,13 +1009,20 @@ http_handler(int fd, short revents)
 static void
 http_tick(void)
 {
+    static uint64_t last_judged;
     uint64_t now = now_ms();
+    bool judge = now - last_judged >= HTTP_RATE_SCAN_MS;
 
+    if (judge)
+        last_judged = now;
     for (unsigned i = 0; i < nconns; i++) {
         struct http_conn *c = &conns[i];
 
+        if (judge && c->state == CONN_SEND)
+            rate_judge(c, now);
         if (c->state == CONN_FREE || now < c->deadline)
             continue;
+        rate_account(c, now);               /* the state until now; a 408 changes it */
         if (c->state == CONN_READ && c->inlen > 0) {
             /* RFC 9110 15.5.9: half a request for too long: 408, then close */
             c->close_after = true;
@@ -905,7 +1106,8 @@ http_start(void)
     struct sockaddr_in me;
     int one = 1, e;
 
-    if (http_max_conns < 1 || http_max_conns > HTTP_CONN_LIMIT || http_idle_timeout < 1) {
+    if (http_max_conns < 1 || http_max_conns > HTTP_CONN_LIMIT || http_idle_timeout < 1 ||
+        http_min_rate_window < 2 || http_min_rate_window > HTTP_RATE_SECS) {
         errno = EINVAL;
         return -1;
     }

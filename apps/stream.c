@@ -12,6 +12,13 @@
  * the socket's: a short ts_send() means "the send buffer is full", so the
  * connection stops reading (echo) and waits for POLLOUT before it goes on.
  * The same file builds against the kernel (echo-host) through shim_host.h.
+ *
+ * Hostile peers: each service holds at most stream_max_conns connections
+ * (beyond that newcomers wait in the listen backlog, svc.at_cap), and a
+ * connection that moves no byte either way for stream_idle_timeout seconds
+ * is closed (svc.idle_closed). With the caps, tapstack sizes its socket table
+ * so that these services can never take the sockets the HTTP server needs
+ * (stream_sockets_max, docs/limits.md).
  */
 #include "app.h"
 
@@ -21,7 +28,8 @@
 #include <string.h>
 #include <time.h>
 
-#define STREAM_CONN_MAX  1024      /* connections open at once, all services */
+#define STREAM_CAP_LIMIT 1024      /* the most stream_max_conns may be */
+#define STREAM_CONN_MAX  (3 * STREAM_CAP_LIMIT)  /* the table: every service at its cap */
 #define STREAM_BUF       65536     /* echo: bytes read and not yet sent back (a ring) */
 #define STREAM_BATCH     8         /* reads or writes per handler call */
 
@@ -34,15 +42,35 @@ struct conn {
     bool eof;                      /* the peer sent FIN */
     unsigned line;                 /* chargen: where the pattern is */
     char *buf;                     /* STREAM_BUF bytes, taken at accept, given back at close */
+    uint64_t last;                 /* ms: when a byte last moved either way (idle timeout) */
 };
 
 unsigned short tcp_echo_port = 7, tcp_discard_port = 9, tcp_chargen_port = 19;
+unsigned stream_idle_timeout = 60;
+unsigned stream_max_conns = 24;
 static int listen_fd[3] = { -1, -1, -1 };
+static short listen_events[3];
+static unsigned nconns[3];                 /* connections open, per service */
 static struct conn conns[STREAM_CONN_MAX];
 static bool conns_ready;
 
 static const struct app *const service_app[3] = { &tcp_echo_app, &tcp_discard_app,
                                                   &tcp_chargen_app };
+
+unsigned
+stream_sockets_max(void)
+{
+    return 3 + 3 * stream_max_conns;
+}
+
+static uint64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
 
 static void
 conns_init(void)
@@ -65,51 +93,30 @@ conn_find(int fd)
 }
 
 /*
- * While the table (or the stack's socket table) is full, the listeners are
- * not watched: a readable listener we cannot serve would spin the loop. They
- * are watched again when one of our connections closes, or after a short
- * pause (the descriptors may belong to another app).
+ * A listener is watched only while its service can take a connection: below
+ * its cap, a free slot in the table, and not resting after a failed accept.
+ * Otherwise newcomers wait in the backlog (TCP's own back pressure): a
+ * readable listener we cannot serve would spin the loop. Out of descriptors
+ * (EMFILE), the listeners rest STREAM_PAUSE_MS, since the descriptors may be
+ * another app's and no close of ours would tell us.
  */
 #define STREAM_PAUSE_MS 100
-static bool paused;
-static struct timespec paused_at;
+#define STREAM_SCAN_MS  250                /* idle connections are looked for this often */
+static uint64_t paused_until;              /* ms: no accepts before then */
+static unsigned nopen;                     /* connections open, all services */
 
 static void
-listeners_set(short events)
+listeners_update(uint64_t now)
 {
     for (int s = 0; s < 3; s++) {
-        if (listen_fd[s] >= 0)
-            app_set_events(listen_fd[s], events);
+        short ev = nconns[s] < stream_max_conns && nopen < STREAM_CONN_MAX &&
+                   now >= paused_until ? POLLIN : 0;
+
+        if (listen_fd[s] >= 0 && ev != listen_events[s]) {
+            app_set_events(listen_fd[s], ev);
+            listen_events[s] = ev;
+        }
     }
-}
-
-static void
-listeners_pause(void)
-{
-    listeners_set(0);
-    paused = true;
-    clock_gettime(CLOCK_MONOTONIC, &paused_at);
-}
-
-static void
-listeners_resume(void)
-{
-    if (paused)
-        listeners_set(POLLIN);
-    paused = false;
-}
-
-static void
-stream_tick(void)
-{
-    struct timespec now;
-
-    if (!paused)
-        return;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if ((now.tv_sec - paused_at.tv_sec) * 1000 + (now.tv_nsec - paused_at.tv_nsec) / 1000000 >=
-        STREAM_PAUSE_MS)
-        listeners_resume();
 }
 
 static void
@@ -120,7 +127,30 @@ conn_close(struct conn *c)
     c->fd = -1;
     free(c->buf);
     c->buf = NULL;
-    listeners_resume();                            /* room again: take what waits */
+    nconns[c->svc]--;
+    nopen--;
+    listeners_update(now_ms());                /* room again: take what waits */
+}
+
+/* After every loop turn: close what has been idle too long; rest the listeners no longer. */
+static void
+stream_tick(void)
+{
+    static uint64_t last_scan;
+    uint64_t now = now_ms();
+
+    if (now - last_scan < STREAM_SCAN_MS)
+        return;                            /* the three services share this tick */
+    last_scan = now;
+    for (int i = 0; i < STREAM_CONN_MAX && nopen > 0; i++) {
+        struct conn *c = &conns[i];
+
+        if (c->fd >= 0 && now - c->last >= (uint64_t)stream_idle_timeout * 1000u) {
+            APP_STAT_INC(svc, idle_closed);
+            conn_close(c);
+        }
+    }
+    listeners_update(now);
 }
 
 static int
@@ -145,28 +175,28 @@ stream_listen(enum service svc, unsigned short port)
         return -1;
     }
     listen_fd[svc] = fd;
+    listen_events[svc] = POLLIN;
     return app_watch(service_app[svc], fd, POLLIN);
 }
 
-/* Take the waiting connections; when the table is full they wait in the backlog. */
+/* Take the waiting connections; at the cap, or with the table full, they wait in the backlog. */
 static void
 stream_accept(enum service svc, int lfd)
 {
+    uint64_t now = now_ms();
+
     for (int n = 0; n < STREAM_BATCH; n++) {
         struct conn *c = conn_find(-1);
         int fd;
 
-        if (c == NULL) {
-            listeners_pause();                     /* full: the backlog holds the rest */
-            return;
-        }
+        if (nconns[svc] >= stream_max_conns || c == NULL)
+            break;                                 /* the backlog holds the rest */
         fd = ts_accept(lfd, NULL, NULL);
         if (fd < 0) {
-            /* Out of descriptors: stop asking until a connection closes (a readable
-             * listener we cannot serve would spin the loop). EAGAIN: none left. */
+            /* Out of descriptors: rest a moment. EAGAIN: none left. */
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS)
-                listeners_pause();
-            return;
+                paused_until = now + STREAM_PAUSE_MS;
+            break;
         }
         /* One buffer per connection, for its lifetime: memory follows the connections. */
         c->buf = malloc(STREAM_BUF);
@@ -179,11 +209,20 @@ stream_accept(enum service svc, int lfd)
         c->off = c->len = 0;
         c->eof = false;
         c->line = 0;
+        c->last = now;
         if (app_watch(service_app[svc], fd, svc == SVC_CHARGEN ? POLLIN | POLLOUT : POLLIN) < 0) {
             ts_close(fd);
+            free(c->buf);
+            c->buf = NULL;
             c->fd = -1;
+            continue;
         }
+        nconns[svc]++;
+        nopen++;
+        if (nconns[svc] == stream_max_conns)
+            APP_STAT_INC(svc, at_cap);             /* from now on newcomers wait */
     }
+    listeners_update(now);
 }
 
 /*
@@ -210,6 +249,7 @@ echo_conn(struct conn *c)
                 return;
             } else if (r > 0) {
                 c->len += (size_t)r;
+                c->last = now_ms();
                 progress = true;
             }
         }
@@ -224,6 +264,7 @@ echo_conn(struct conn *c)
             if (w > 0) {
                 c->off = (c->off + (size_t)w) % STREAM_BUF;
                 c->len -= (size_t)w;
+                c->last = now_ms();
                 progress = true;
             }
         }
@@ -251,6 +292,7 @@ discard_conn(struct conn *c)
         }
         if (r < 0)
             return;
+        c->last = now_ms();
     }
 }
 
@@ -295,6 +337,8 @@ chargen_conn(struct conn *c, short revents)
         }
         c->off += (size_t)w;
         c->len -= (size_t)w;
+        if (w > 0)
+            c->last = now_ms();
     }
 }
 
@@ -352,9 +396,9 @@ const struct app tcp_echo_app = {
 };
 const struct app tcp_discard_app = {
     .name = "tcp-discard", .start = tcp_discard_start, .handler = stream_handler,
-    .stop = tcp_discard_stop, .tick = NULL,
+    .stop = tcp_discard_stop, .tick = stream_tick,
 };
 const struct app tcp_chargen_app = {
     .name = "tcp-chargen", .start = tcp_chargen_start, .handler = stream_handler,
-    .stop = tcp_chargen_stop, .tick = NULL,
+    .stop = tcp_chargen_stop, .tick = stream_tick,
 };

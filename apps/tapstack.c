@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #define DEFAULT_MAC "02:74:73:00:00:02"   /* locally administered; "ts" */
+#define LISTEN_BACKLOGS (4 * 128)         /* TCP control blocks the four listen backlogs may hold */
+#define TCP_PCBS_MIN_DEFAULT 1024         /* --tcp-pcbs default: at least this */
 
 struct static_route {
     uint32_t dst;
@@ -72,6 +74,18 @@ struct options {
     bool no_sack;             /* --no-sack: NewReno without SACK (RFC 2018) */
     unsigned arp_locktime_ms; /* --arp-locktime MS: no second MAC change so soon (Linux: 1 s) */
     const char *user;         /* --user NAME: who to become after set-up, if root */
+    bool sockets_given;       /* --sockets N: else the servers' needs size the table */
+    bool tcp_pcbs_given;      /* --tcp-pcbs N: else sockets + listen backlogs, 1024 at least */
+    struct { uint32_t net; uint8_t prefix; } allow[16];  /* --status-allow */
+    int nallow;               /* -1: none given, so the own subnets and loopback */
+};
+
+/* Long options without a letter (values clear of the letters'). */
+enum {
+    OPT_IDLE_TIMEOUT = 1000,
+    OPT_SVC_MAX_CONNS,
+    OPT_HTTP_MIN_RATE,
+    OPT_STATUS_ALLOW,
 };
 
 #define OPT_ARP_LOCKTIME 0x1a0    /* long option only */
@@ -105,7 +119,8 @@ usage(FILE *f)
         "  --pcap FILE       capture every frame in and out to FILE (tcpdump format)\n"
         "  --stats           print the counters on exit (kill -USR1 prints them any time)\n"
         "  --pkbs N          packet buffers in the pool (default 1024, 16..65536)\n"
-        "  --sockets N       size of the socket table (default 64, 4..4096)\n"
+        "  --sockets N       size of the socket table (default: what the servers may hold,\n"
+        "                    128 with the defaults below; 4..4096)\n"
         "  --connect A:P     also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
         "                    print what comes back, exit 0 when the server closes\n"
         "  --send TEXT       what --connect sends (default \"hello from tapstack\")\n"
@@ -122,8 +137,8 @@ usage(FILE *f)
         "                    later replies are ignored, so the first one wins (default 1000,\n"
         "                    as Linux; 1..600000)\n"
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
-        "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
-        "                    touched only as data passes)\n"
+        "                    together (default 1024, or --sockets + 512 if more; 4..8192;\n"
+        "                    128 KiB of buffers each, touched only as data passes)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
@@ -131,6 +146,17 @@ usage(FILE *f)
         "  --user NAME       started as root: once the tap, files and sockets are open, run\n"
         "                    as NAME, with no group and no capability (default nobody);\n"
         "                    --user root keeps root. Ignored, with a note, when not root\n"
+        "  --http-min-rate B[,S]  a response must average B bytes/s over every S seconds of\n"
+        "                    sending, or it is closed; the slowest makes room when all\n"
+        "                    slots are full (default 1024,10; S 2..60; 0 turns it off)\n"
+        "  --status-allow LIST    who may read /status: CIDRs or addresses, comma separated,\n"
+        "                    or none (default: the stack's own subnet and 127.0.0.0/8);\n"
+        "                    others get 404\n"
+        "  --idle-timeout S  TCP echo, discard and chargen close a connection idle for S\n"
+        "                    seconds (default 60, 1..86400)\n"
+        "  --svc-max-conns N connections at once per TCP echo, discard, chargen (default 24,\n"
+        "                    1..1024); newcomers wait in the listen backlog. --sockets and\n"
+        "                    --tcp-pcbs, unless given, follow from these and --http-max-conns\n"
         "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
         "                    at its own timestamp (docs/replay.md)\n"
         "  --write OUT.pcap  with --replay: write the frames the stack sent to OUT.pcap\n"
@@ -211,6 +237,66 @@ parse_route(const char *s, char **argv, int argc, int *next, struct options *o)
     o->nroutes++;
 }
 
+/* "--http-min-rate BYTES[,SECONDS]" */
+static void
+parse_min_rate(const char *s)
+{
+    char *end;
+    long b, w = (long)http_min_rate_window;
+
+    errno = 0;
+    b = strtol(s, &end, 10);
+    if (errno || end == s || b < 0 || b > 1000000000 || (*end != '\0' && *end != ','))
+        die_usage("bad --http-min-rate '%s': expected BYTES[,SECONDS], e.g. 1024,10", s);
+    if (*end == ',') {
+        const char *ws = end + 1;
+
+        w = strtol(ws, &end, 10);
+        if (errno || end == ws || *end != '\0' || w < 2 || w > 60)
+            die_usage("bad --http-min-rate '%s': the window is 2 to 60 seconds", s);
+    }
+    http_min_rate = (unsigned)b;
+    http_min_rate_window = (unsigned)w;
+}
+
+/* "--status-allow 10.0.0.0/24,10.0.1.7" or "none": the networks that may read /status. */
+static void
+parse_allow(const char *s, struct options *o)
+{
+    char buf[256], *save = NULL;
+
+    if (o->nallow < 0)
+        o->nallow = 0;
+    if (strcmp(s, "none") == 0)
+        return;
+    if (strlen(s) >= sizeof(buf))
+        die_usage("bad --status-allow '%s': too long", s);
+    strcpy(buf, s);
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *slash = strchr(tok, '/'), *end;
+        long prefix = 32;
+        uint32_t ip;
+
+        if (o->nallow == (int)ARRAY_LEN(o->allow))
+            die_usage("too many --status-allow networks (at most %s)", "16");
+        if (slash) {
+            *slash = '\0';                /* A.B.C.D/P, P from 0 (everyone) to 32 */
+            errno = 0;
+            prefix = strtol(slash + 1, &end, 10);
+            if (errno || end == slash + 1 || *end != '\0' || prefix < 0 || prefix > 32)
+                prefix = -1;
+        }
+        if (prefix < 0 || ip4_parse_str(tok, &ip) != TS_OK)
+            die_usage("bad --status-allow '%s': expected A.B.C.D[/PREFIX], commas between, "
+                      "or none", s);
+        o->allow[o->nallow].net = ip;
+        o->allow[o->nallow].prefix = (uint8_t)prefix;
+        o->nallow++;
+    }
+    if (o->nallow == 0)
+        die_usage("bad --status-allow '%s': no network in it", s);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -244,6 +330,10 @@ parse_options(int argc, char **argv, struct options *o)
         { "http-idle-timeout", required_argument, NULL, 'Q' },
         { "http-max-conns", required_argument, NULL, 'H' },
         { "user",  required_argument, NULL, 'U' },
+        { "http-min-rate", required_argument, NULL, OPT_HTTP_MIN_RATE },
+        { "status-allow", required_argument, NULL, OPT_STATUS_ALLOW },
+        { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
+        { "svc-max-conns", required_argument, NULL, OPT_SVC_MAX_CONNS },
         { "help",  no_argument,       NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -253,10 +343,10 @@ parse_options(int argc, char **argv, struct options *o)
 
     memset(o, 0, sizeof(*o));
     o->pkbs = 1024;
-    o->sockets = 64;
+    o->nallow = -1;
     o->drain_s = 5;
     o->msl_ms = 30000;
-    o->tcp_pcbs = 1024;
+    o->tcp_pcbs = TCP_PCBS_MIN_DEFAULT;
     o->rto_min_ms = 1000;
     o->arp_locktime_ms = 1000;
     mac_parse_str(DEFAULT_MAC, o->mac);
@@ -283,6 +373,7 @@ parse_options(int argc, char **argv, struct options *o)
             if (errno || *end != '\0' || n < 4 || n > 4096)
                 die_usage("bad --sockets '%s': expected a number from 4 to 4096", optarg);
             o->sockets = (unsigned)n;
+            o->sockets_given = true;
             break;
         case 't':
             o->tap = optarg;
@@ -401,6 +492,7 @@ parse_options(int argc, char **argv, struct options *o)
             if (errno || *end != '\0' || end == optarg || n < 4 || n > 8192)
                 die_usage("bad --tcp-pcbs '%s': expected a number from 4 to 8192", optarg);
             o->tcp_pcbs = (unsigned)n;
+            o->tcp_pcbs_given = true;
             break;
         case 'P':
             errno = 0;
@@ -428,6 +520,26 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'U':
             o->user = optarg;
+            break;
+        case OPT_HTTP_MIN_RATE:
+            parse_min_rate(optarg);
+            break;
+        case OPT_STATUS_ALLOW:
+            parse_allow(optarg, o);
+            break;
+        case OPT_IDLE_TIMEOUT:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 86400)
+                die_usage("bad --idle-timeout '%s': expected seconds from 1 to 86400", optarg);
+            stream_idle_timeout = (unsigned)n;
+            break;
+        case OPT_SVC_MAX_CONNS:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 1024)
+                die_usage("bad --svc-max-conns '%s': expected a number from 1 to 1024", optarg);
+            stream_max_conns = (unsigned)n;
             break;
         case 'h':
             usage(stdout);
@@ -467,6 +579,43 @@ parse_options(int argc, char **argv, struct options *o)
             die_usage("--route gateway %s is not inside the --ip subnet (not on-link)",
                       ip4_str(o->routes[i].gw, s));
     }
+}
+
+/*
+ * Defaults that belong together. The socket table holds every socket the
+ * servers may hold at once: UDP echo and discard, the TCP services' listeners
+ * and their caps, HTTP's listener and slots, and the two clients (--loopback's
+ * and --connect's). Sized so, the small services can never take the sockets
+ * HTTP needs. The TCP control blocks hold those sockets' connections plus
+ * what waits in the four listen backlogs, with the rest for TIME-WAIT.
+ */
+static void
+size_tables(struct options *o)
+{
+    unsigned need = 2 + stream_sockets_max() + 1 + http_max_conns + 2;
+
+    if (!o->sockets_given)
+        o->sockets = need < 4096 ? need : 4096;
+    if (o->sockets < need)
+        fprintf(stderr, "tapstack: note: a socket table of %u is below the %u the servers may "
+                "hold: echo, discard and chargen can take sockets HTTP needs "
+                "(see --svc-max-conns)\n", o->sockets, need);
+    if (!o->tcp_pcbs_given && o->sockets + LISTEN_BACKLOGS > o->tcp_pcbs)
+        o->tcp_pcbs = o->sockets + LISTEN_BACKLOGS < 8192 ? o->sockets + LISTEN_BACKLOGS : 8192;
+}
+
+/* /status readers: --status-allow, or else the own subnet and loopback. */
+static void
+status_allow_setup(const struct options *o)
+{
+    if (o->nallow >= 0) {
+        for (int i = 0; i < o->nallow; i++)
+            http_status_allow(o->allow[i].net, o->allow[i].prefix);
+        return;
+    }
+    http_status_allow(0x7f000000u, 8);
+    if (o->ip)
+        http_status_allow(o->ip, o->prefix);
 }
 
 static void
@@ -707,6 +856,8 @@ main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (user_lookup(&o, &user) < 0)
         return 2;
+    size_tables(&o);
+    status_allow_setup(&o);
 
     stack_defaults(&cfg);
     cfg.pkb_count = o.pkbs;

@@ -871,6 +871,10 @@ bench_mem() {
     else
         pcbs_note="no --tcp-pcbs option: the TCP control block table has its built-in size"
     fi
+    # echo and discard hold --svc-max-conns each (24 by default): room for all of HOLD here
+    if stack_has --svc-max-conns; then
+        opts+=(--svc-max-conns 1024)
+    fi
     if ! stack_start "${opts[@]}"; then
         fig mem.idle.hwm "peak RSS (VmHWM), idle" kB lower
         unavail mem.idle.hwm tapstack "tapstack did not start with ${opts[*]}"

@@ -69,6 +69,7 @@ struct ts_sock {
     bool reuseaddr;                       /* SO_REUSEADDR */
     bool broadcast;                       /* SO_BROADCAST */
     bool keepalive;                       /* SO_KEEPALIVE (TCP) */
+    bool abort_on_close;                  /* SO_LINGER on, 0 s (TCP): close resets */
     bool rd_shut;                         /* shutdown(SHUT_RD): reads see end of stream */
     int rcvbuf;                           /* SO_RCVBUF */
     union {
@@ -545,6 +546,12 @@ tcp_sock_shutdown(struct ts_sock *s, int how)
 static void
 tcp_sock_close(struct ts_sock *s)
 {
+    /* RFC 9293 3.10.4: ABORT (SO_LINGER 0 s): RST, and the control block is gone at once. */
+    if (s->abort_on_close) {
+        tcp_abort(s->pcb.tcp);
+        s->pcb.tcp = NULL;
+        return;
+    }
     /* TCP keeps the control block through FIN/TIME-WAIT and frees it itself. */
     tcp_close(s->pcb.tcp);
     s->pcb.tcp = NULL;
@@ -757,6 +764,18 @@ ts_setsockopt(int fd, int level, int optname, const void *optval, socklen_t optl
     if (optlen < sizeof(int))
         return sock_fail(fd, "setsockopt", EINVAL);
     memcpy(&v, optval, sizeof(v));        /* optval may be unaligned */
+    if (level == SOL_SOCKET && optname == SO_LINGER) {
+        struct linger l;
+
+        if (s->type != SOCK_STREAM)
+            return sock_fail(fd, "setsockopt", ENOPROTOOPT);
+        if (optlen < sizeof(l))
+            return sock_fail(fd, "setsockopt", EINVAL);
+        memcpy(&l, optval, sizeof(l));
+        /* Only "reset on close" changes anything: ts_close never blocks to linger. */
+        s->abort_on_close = l.l_onoff && l.l_linger == 0;
+        return 0;
+    }
     if (level != SOL_SOCKET) {
         /* The protocol's own level, if it has options there. */
         int err = s->ops->setopt ? s->ops->setopt(s, level, optname, v) : -ENOPROTOOPT;
@@ -804,6 +823,15 @@ ts_getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
         return sock_fail(fd, "getsockopt", EFAULT);
     if (*optlen < sizeof(int))
         return sock_fail(fd, "getsockopt", EINVAL);
+    if (optname == SO_LINGER) {
+        struct linger l = { s->abort_on_close, 0 };
+
+        if (*optlen < sizeof(l))
+            return sock_fail(fd, "getsockopt", EINVAL);
+        memcpy(optval, &l, sizeof(l));
+        *optlen = sizeof(l);
+        return 0;
+    }
     switch (optname) {
     case SO_REUSEADDR: v = s->reuseaddr;            break;
     case SO_BROADCAST: v = s->broadcast;            break;

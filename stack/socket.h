@@ -194,8 +194,12 @@ ssize_t ts_recv(int fd, void *buf, size_t len, int flags);
  * level IPPROTO_TCP (TCP sockets only):
  *   TCP_NODELAY   turn Nagle's algorithm off: short segments go at once
  *                 (RFC 1122 4.2.3.4); what Nagle held back goes now
+ *   SO_LINGER     TCP, a struct linger: l_onoff with l_linger 0 makes
+ *                 ts_close reset the connection (an abort); any other value
+ *                 is the ordinary close, which never blocks. EINVAL optlen
+ *                 < sizeof(struct linger); ENOPROTOOPT on UDP
  * Accepted sockets inherit SO_REUSEADDR, SO_KEEPALIVE, SO_RCVBUF and
- * TCP_NODELAY from the listener. Not there: SO_SNDBUF, SO_LINGER and other
+ * TCP_NODELAY from the listener. Not there: SO_SNDBUF and other
  * names (ENOPROTOOPT). ENOPROTOOPT other levels or names; EINVAL optlen <
  * sizeof(int); EFAULT optval is NULL; EBADF.
  */
@@ -239,7 +243,9 @@ int ts_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms);
  * still queued. The control block lives on without the descriptor through
  * FIN-WAIT, CLOSING or LAST-ACK and TIME-WAIT (2*MSL), and TCP frees it
  * itself. A listener resets the established connections nobody accepted
- * and drops those still in the handshake. Never blocks (no SO_LINGER). EBADF.
+ * and drops those still in the handshake. With SO_LINGER on and 0 s, a TCP
+ * connection is aborted instead (RFC 9293 3.10.4: RST, the control block
+ * freed at once, unsent data dropped). Never blocks. EBADF.
  */
 int ts_close(int fd);
 

@@ -102,6 +102,12 @@
     X(impair, reordered,     "frames held back by --impair (reordered)",   "") \
     X(impair, corrupted,     "frames with a bit flipped by --impair",      "") \
     X(impair, hold_full,     "frame dropped: --impair's delay queue full", "") \
+    X(svc,   idle_closed,    "echo/discard/chargen: idle past --idle-timeout, closed", "") \
+    X(svc,   at_cap,         "echo/discard/chargen: at --svc-max-conns, newcomers wait", "") \
+    X(http,  idle_evicted,   "idle connection closed to make room for a new one", "RFC 9112 9.5") \
+    X(http,  slow_closed,    "response below --http-min-rate over its window: reset", "") \
+    X(http,  slow_evicted,   "response furthest behind --http-min-rate reset for a new one", "") \
+    X(http,  status_denied,  "/status from outside --status-allow: 404", "") \
     TCP_STATS(X)
 
 /* TCP's counters (tcp_in.c, tcp_out.c, tcp_timer.c, tcp.c). */

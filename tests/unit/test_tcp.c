@@ -987,6 +987,54 @@ START_TEST(test_tcp_socket_loopback_roundtrip)
 }
 END_TEST
 
+/* SO_LINGER on with 0 s: ts_close aborts (RFC 9293 3.10.4): the peer is reset at once, even with
+ * data queued and unsent, and the control block is gone without FIN-WAIT or TIME-WAIT. */
+START_TEST(test_tcp_socket_linger_zero_aborts)
+{
+    int l = tcp_listener(7002), c, a;
+    struct sockaddr_in dst = sin_of(IP4(127, 0, 0, 1), 7002);
+    struct linger lg = { 1, 0 }, got = { 0, 5 };
+    socklen_t glen = sizeof(got);
+    static char big[200000];
+    char buf[64];
+    ssize_t sent = 0, n;
+    uint64_t rst0 = STAT_GET(tcp, rst_out);
+
+    c = ts_socket(AF_INET, SOCK_STREAM, 0);
+    ts_connect(c, (struct sockaddr *)&dst, sizeof(dst));
+    ck_assert(wait_for(l, POLLIN) & POLLIN);
+    a = ts_accept(l, NULL, NULL);
+    ck_assert_int_ge(a, 0);
+    ck_assert_int_eq(ts_setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(int)), -1);
+    ck_assert_int_eq(errno, EINVAL);                   /* a struct linger, not an int */
+    ck_assert_int_eq(ts_setsockopt(a, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+    ck_assert_int_eq(ts_getsockopt(a, SOL_SOCKET, SO_LINGER, &got, &glen), 0);
+    ck_assert_int_eq(got.l_onoff, 1);
+    ck_assert_int_eq(got.l_linger, 0);
+    /* More than the client's window and our send buffer: data waits unsent. */
+    for (int i = 0; i < 4; i++) {
+        ssize_t w = ts_send(a, big + sent, sizeof(big) - (size_t)sent, 0);
+
+        if (w > 0)
+            sent += w;
+        stack_poll(0);
+    }
+    ck_assert_int_gt(sent, 0);
+    ck_assert_int_eq(ts_close(a), 0);
+    ck_assert_uint_gt(STAT_GET(tcp, rst_out), rst0);
+    for (int i = 0; i < 5; i++)
+        stack_poll(0);
+    do {
+        n = ts_recv(c, buf, sizeof(buf), 0);           /* what arrived before the RST */
+    } while (n > 0);
+    ck_assert_int_eq(n, -1);
+    ck_assert_int_eq(errno, ECONNRESET);               /* the RST, not a FIN */
+    ts_close(c);
+    ts_close(l);
+    ck_assert_uint_eq(tcp_count(TCPS_CLOSED), 0);      /* nothing lingers: no TIME-WAIT */
+}
+END_TEST
+
 /* ECONNREFUSED from a RST to our SYN; EADDRINUSE for a second listener (RFC 9293 3.10.7.1). */
 START_TEST(test_tcp_socket_errors)
 {
@@ -1055,6 +1103,7 @@ tcp_suite(void)
     suite_add_tcase(s, tc);
     tc = ut_tcase("tcp-socket");
     tcase_add_test(tc, test_tcp_socket_loopback_roundtrip);
+    tcase_add_test(tc, test_tcp_socket_linger_zero_aborts);
     tcase_add_test(tc, test_tcp_socket_errors);
     suite_add_tcase(s, tc);
     return s;
