@@ -68,7 +68,13 @@ struct options {
     unsigned tcp_pcbs;        /* --tcp-pcbs N: TCP control blocks (connections + TIME-WAIT) */
     unsigned rto_min_ms;      /* --rto-min MS: RFC 6298 2.4 says 1000; Linux uses 200 */
     bool no_sack;             /* --no-sack: NewReno without SACK (RFC 2018) */
+    unsigned orphan_timeout_s; /* --tcp-orphan-timeout S: closed connections without progress */
+    unsigned max_orphans;     /* --tcp-max-orphans N (0: a quarter of --tcp-pcbs) */
 };
+
+/* Long options without a short letter (numbers no letter can collide with). */
+#define OPT_TCP_ORPHAN_TIMEOUT 0x1401
+#define OPT_TCP_MAX_ORPHANS    0x1402
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t dump_requested;
@@ -115,6 +121,12 @@ usage(FILE *f)
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
         "                    together (default 1024, 4..8192; 128 KiB of buffers each,\n"
         "                    touched only as data passes)\n"
+        "  --tcp-orphan-timeout S  reset a connection its app has closed once it makes no\n"
+        "                    progress for S seconds (zero window, dead peer, FIN-WAIT-2;\n"
+        "                    default 60, 1..3600)\n"
+        "  --tcp-max-orphans N  connections closed by their app and not yet done, at most;\n"
+        "                    past it the oldest is reset (default a quarter of --tcp-pcbs,\n"
+        "                    1..8192)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
@@ -226,6 +238,8 @@ parse_options(int argc, char **argv, struct options *o)
         { "tcp-pcbs", required_argument, NULL, 'B' },
         { "rto-min", required_argument, NULL, 'o' },
         { "no-sack", no_argument,     NULL, 'K' },
+        { "tcp-orphan-timeout", required_argument, NULL, OPT_TCP_ORPHAN_TIMEOUT },
+        { "tcp-max-orphans", required_argument, NULL, OPT_TCP_MAX_ORPHANS },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
@@ -244,6 +258,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->msl_ms = 30000;
     o->tcp_pcbs = 1024;
     o->rto_min_ms = 1000;
+    o->orphan_timeout_s = 60;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -371,6 +386,21 @@ parse_options(int argc, char **argv, struct options *o)
             break;
         case 'K':
             o->no_sack = true;
+            break;
+        case OPT_TCP_ORPHAN_TIMEOUT:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 3600)
+                die_usage("bad --tcp-orphan-timeout '%s': expected seconds from 1 to 3600",
+                          optarg);
+            o->orphan_timeout_s = (unsigned)n;
+            break;
+        case OPT_TCP_MAX_ORPHANS:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 8192)
+                die_usage("bad --tcp-max-orphans '%s': expected a number from 1 to 8192", optarg);
+            o->max_orphans = (unsigned)n;
             break;
         case 'B':
             errno = 0;
@@ -632,6 +662,8 @@ main(int argc, char **argv)
     cfg.tcp.max_pcbs = o.tcp_pcbs;
     cfg.tcp.rto_min_us = o.rto_min_ms * (uint32_t)US_PER_MS;
     cfg.tcp.no_sack = o.no_sack;
+    cfg.tcp.orphan_timeout_us = (uint64_t)o.orphan_timeout_s * US_PER_SEC;
+    cfg.tcp.max_orphans = o.max_orphans;
     if (cfg.tcp.rto_init_us < cfg.tcp.rto_min_us)
         cfg.tcp.rto_init_us = cfg.tcp.rto_min_us;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */
