@@ -19,6 +19,7 @@
 Suite *udp_suite(void);
 Suite *socket_suite(void);
 Suite *http_suite(void);
+Suite *tcp_hostile_suite(void);
 
 static Suite *(*const suites[])(void) = {
     checksum_suite,
@@ -29,6 +30,7 @@ static Suite *(*const suites[])(void) = {
     socket_suite,
     tcp_suite,
     tcp_sack_suite,
+    tcp_hostile_suite,
     impair_suite,
     http_suite,
 };
