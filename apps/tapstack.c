@@ -512,6 +512,7 @@ dump_stats(void)
     for (int st = TCPS_LISTEN; st <= TCPS_TIME_WAIT; st++)
         printf("tcp_state.%s %u\n", tcp_state_name((enum tcp_state)st),
                tcp_count((enum tcp_state)st));
+    printf("tcp_orphans %u\n", tcp_orphan_count());
     printf("rss_kb %ld\n", rss_kb());
     printf("--- end stats ---\n");
     printf("--- sockets ---\n");
