@@ -18,7 +18,7 @@ p.send_data(data)
 got, segs = p.read(len(data), timeout=10.0)
 check(got == data, "500 bytes echoed intact", p)
 sizes = [len(s.data) for s in segs]
-print("  segment sizes: %s" % sizes)
+print("  %d segments, sizes %s%s" % (len(sizes), sizes[:16], " ..." if len(sizes) > 16 else ""))
 check(max(sizes) == floor, "largest segment %d bytes: the floor %d, not the MSS %d asked" %
       (max(sizes), floor, mss), p)
 check(all(x == floor for x in sizes[:-1]), "every segment but the last carries %d bytes" % floor,
