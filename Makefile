@@ -74,6 +74,7 @@ UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_pars
 	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
 	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
 UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
+UNIT_SRCS   += tests/unit/test_tcp_hostile.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
 UNIT_SRCS   += tests/unit/test_http_path.c apps/http_path.c

@@ -78,6 +78,8 @@ struct options {
     bool tcp_pcbs_given;      /* --tcp-pcbs N: else sockets + listen backlogs, 1024 at least */
     struct { uint32_t net; uint8_t prefix; } allow[16];  /* --status-allow */
     int nallow;               /* -1: none given, so the own subnets and loopback */
+    unsigned orphan_timeout_s; /* --tcp-orphan-timeout S: closed connections without progress */
+    unsigned max_orphans;     /* --tcp-max-orphans N (0: a quarter of --tcp-pcbs) */
 };
 
 /* Long options without a letter (values clear of the letters'). */
@@ -86,9 +88,10 @@ enum {
     OPT_SVC_MAX_CONNS,
     OPT_HTTP_MIN_RATE,
     OPT_STATUS_ALLOW,
+    OPT_ARP_LOCKTIME,
+    OPT_TCP_ORPHAN_TIMEOUT,
+    OPT_TCP_MAX_ORPHANS,
 };
-
-#define OPT_ARP_LOCKTIME 0x1a0    /* long option only */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t dump_requested;
@@ -139,6 +142,12 @@ usage(FILE *f)
         "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
         "                    together (default 1024, or --sockets + 512 if more; 4..8192;\n"
         "                    128 KiB of buffers each, touched only as data passes)\n"
+        "  --tcp-orphan-timeout S  reset a connection its app has closed once it makes no\n"
+        "                    progress for S seconds (zero window, dead peer, FIN-WAIT-2;\n"
+        "                    default 60, 1..3600)\n"
+        "  --tcp-max-orphans N  connections closed by their app and not yet done, at most;\n"
+        "                    past it the oldest is reset (default a quarter of --tcp-pcbs,\n"
+        "                    1..8192)\n"
         "  --http-port N     the HTTP server's port (default 80)\n"
         "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
         "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
@@ -325,6 +334,8 @@ parse_options(int argc, char **argv, struct options *o)
         { "rto-min", required_argument, NULL, 'o' },
         { "no-sack", no_argument,     NULL, 'K' },
         { "arp-locktime", required_argument, NULL, OPT_ARP_LOCKTIME },
+        { "tcp-orphan-timeout", required_argument, NULL, OPT_TCP_ORPHAN_TIMEOUT },
+        { "tcp-max-orphans", required_argument, NULL, OPT_TCP_MAX_ORPHANS },
         { "http-port", required_argument, NULL, 'P' },
         { "http-root", required_argument, NULL, 'O' },
         { "http-idle-timeout", required_argument, NULL, 'Q' },
@@ -349,6 +360,7 @@ parse_options(int argc, char **argv, struct options *o)
     o->tcp_pcbs = TCP_PCBS_MIN_DEFAULT;
     o->rto_min_ms = 1000;
     o->arp_locktime_ms = 1000;
+    o->orphan_timeout_s = 60;
     mac_parse_str(DEFAULT_MAC, o->mac);
     if (argc < 2) {
         usage(stderr);
@@ -485,6 +497,21 @@ parse_options(int argc, char **argv, struct options *o)
                 die_usage("bad --arp-locktime '%s': expected milliseconds from 1 to 600000",
                           optarg);
             o->arp_locktime_ms = (unsigned)n;
+            break;
+        case OPT_TCP_ORPHAN_TIMEOUT:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 3600)
+                die_usage("bad --tcp-orphan-timeout '%s': expected seconds from 1 to 3600",
+                          optarg);
+            o->orphan_timeout_s = (unsigned)n;
+            break;
+        case OPT_TCP_MAX_ORPHANS:
+            errno = 0;
+            n = strtol(optarg, &end, 10);
+            if (errno || *end != '\0' || end == optarg || n < 1 || n > 8192)
+                die_usage("bad --tcp-max-orphans '%s': expected a number from 1 to 8192", optarg);
+            o->max_orphans = (unsigned)n;
             break;
         case 'B':
             errno = 0;
@@ -657,6 +684,7 @@ dump_stats(void)
     for (int st = TCPS_LISTEN; st <= TCPS_TIME_WAIT; st++)
         printf("tcp_state.%s %u\n", tcp_state_name((enum tcp_state)st),
                tcp_count((enum tcp_state)st));
+    printf("tcp_orphans %u\n", tcp_orphan_count());
     printf("rss_kb %ld\n", rss_kb());
     printf("--- end stats ---\n");
     printf("--- sockets ---\n");
@@ -867,6 +895,8 @@ main(int argc, char **argv)
     cfg.tcp.rto_min_us = o.rto_min_ms * (uint32_t)US_PER_MS;
     cfg.tcp.no_sack = o.no_sack;
     cfg.arp.locktime_us = (uint64_t)o.arp_locktime_ms * US_PER_MS;
+    cfg.tcp.orphan_timeout_us = (uint64_t)o.orphan_timeout_s * US_PER_SEC;
+    cfg.tcp.max_orphans = o.max_orphans;
     if (cfg.tcp.rto_init_us < cfg.tcp.rto_min_us)
         cfg.tcp.rto_init_us = cfg.tcp.rto_min_us;
     /* Replay is deterministic: virtual time, and a fixed seed unless one is given. */

@@ -169,6 +169,10 @@
     X(tcp,   icmp_in,        "ICMP unreachable about a connection",        "RFC 1122 4.2.3.9") \
     X(tcp,   icmp_ignored,   "ICMP error matching no connection/sequence", "RFC 5927 4.1") \
     X(tcp,   keepalive_drop, "connections dropped: keep-alive unanswered", "RFC 1122 4.2.3.6") \
+    X(tcp,   orphan_timeout, "orphans reset: no progress within the orphan timeout", "") \
+    X(tcp,   orphan_overflow, "orphans reset: the oldest, past the orphan cap", "") \
+    X(tcp,   mss_clamped,    "peer MSS below the floor: raised to it",     "CVE-2019-11479") \
+    X(tcp,   tx_fail,        "segment not handed to the interface: sent again later", "") \
     X(tcp,   timeout_drop,   "connections dropped after too many retransmissions", "RFC 1122 4.2.3.5")
 
 enum stat_id {

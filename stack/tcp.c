@@ -59,6 +59,8 @@ tcp_defaults(struct tcp_config *c)
         .ka_intvl_us = 75 * US_PER_SEC,
         .ka_count = 9,
         .isn_secret = 0,
+        .orphan_timeout_us = 60 * US_PER_SEC,  /* Linux: tcp_fin_timeout, 60 s */
+        .max_orphans = 0,                      /* a quarter of the table (tcp_init) */
     };
 }
 
@@ -74,6 +76,11 @@ tcp_init(const struct tcp_config *c)
         cfg.sndbuf = 65535;
     if (cfg.rcvbuf > 65535)
         cfg.rcvbuf = 65535;     /* no window scaling: one window is at most 65535 */
+    /* Orphans may take a quarter of the table by default: the rest stays for the living. */
+    if (cfg.max_orphans == 0)
+        cfg.max_orphans = cfg.max_pcbs / 4 > 0 ? cfg.max_pcbs / 4 : 1;
+    if (cfg.orphan_timeout_us == 0)
+        cfg.orphan_timeout_us = 60 * US_PER_SEC;
     pcbs = calloc(cfg.max_pcbs, sizeof(*pcbs));
     ring_mem = calloc(cfg.max_pcbs, (size_t)cfg.sndbuf + cfg.rcvbuf);
     if (pcbs == NULL || ring_mem == NULL) {
@@ -563,6 +570,31 @@ tcp_shutdown(struct tcp_pcb *pcb, bool rd, bool wr)
     return TS_OK;
 }
 
+/*
+ * Past the cap on orphans, reset the oldest (Linux: tcp_max_orphans), so that
+ * connections the apps have given up on cannot take the table from live ones.
+ */
+static void
+tcp_orphans_cap(void)
+{
+    while (tcp_orphan_count() > cfg.max_orphans) {
+        struct tcp_pcb *oldest = NULL;
+
+        for (unsigned i = 0; i < cfg.max_pcbs; i++) {
+            struct tcp_pcb *p = &pcbs[i];
+
+            if (p->in_use && p->orphan && p->state != TCPS_TIME_WAIT &&
+                p->state != TCPS_CLOSED &&
+                (oldest == NULL || p->orphan_order < oldest->orphan_order))
+                oldest = p;
+        }
+        STAT_INC(tcp, orphan_overflow);
+        TRACE_EV("tcp", "port %u: more than %u orphans: the oldest is reset", oldest->local_port,
+                 cfg.max_orphans);
+        tcp_abort(oldest);
+    }
+}
+
 void
 tcp_close(struct tcp_pcb *pcb)
 {
@@ -582,10 +614,14 @@ tcp_close(struct tcp_pcb *pcb)
         tcp_abort(pcb);
         return;
     }
-    if (pcb->state == TCPS_TIME_WAIT || pcb->state == TCPS_CLOSING || pcb->state == TCPS_LAST_ACK ||
-        pcb->state == TCPS_FIN_WAIT_1 || pcb->state == TCPS_FIN_WAIT_2)
-        return;                     /* already closing: TCP frees it when done */
-    tcp_shutdown(pcb, true, true);
+    if (pcb->state == TCPS_TIME_WAIT)
+        return;                     /* TIME-WAIT ends by itself (2 MSL) */
+    if (pcb->state != TCPS_CLOSING && pcb->state != TCPS_LAST_ACK &&
+        pcb->state != TCPS_FIN_WAIT_1 && pcb->state != TCPS_FIN_WAIT_2)
+        tcp_shutdown(pcb, true, true);
+    /* TCP frees it when done; until then it must make progress, and orphans are few. */
+    tcp_orphan_start(pcb);
+    tcp_orphans_cap();
 }
 
 void
@@ -651,6 +687,19 @@ tcp_count(enum tcp_state s)
 
     for (unsigned i = 0; pcbs && i < cfg.max_pcbs; i++) {
         if (pcbs[i].in_use && (s == TCPS_CLOSED || pcbs[i].state == s))
+            n++;
+    }
+    return n;
+}
+
+unsigned
+tcp_orphan_count(void)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; pcbs && i < cfg.max_pcbs; i++) {
+        if (pcbs[i].in_use && pcbs[i].orphan && pcbs[i].state != TCPS_TIME_WAIT &&
+            pcbs[i].state != TCPS_CLOSED)
             n++;
     }
     return n;

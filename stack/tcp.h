@@ -23,6 +23,14 @@
 #define TCP_HDR_MIN       20
 #define TCP_DEFAULT_MSS   536       /* RFC 9293 3.7.1: when the peer sends no MSS option */
 #define TCP_RCV_MSS       1460      /* the MSS we offer on Ethernet (1500 - 40) */
+/*
+ * The smallest send MSS we accept from a peer (Linux: tcp_min_snd_mss, the fix for
+ * CVE-2019-11479). A SYN announcing less is clamped up to it and counted (tcp.mss_clamped).
+ * 48, as Linux: every peer Linux serves, we serve; no real link needs less (RFC 791's
+ * smallest MTU, 68, would allow 28); and 40 bytes of headers per 48 of data bound the
+ * amplification a peer can ask for to under 2x, where MSS 1 would make it 41x.
+ */
+#define TCP_MIN_SND_MSS   48
 
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
@@ -199,6 +207,10 @@ struct tcp_pcb {
     unsigned backlog, n_syn_rcvd, n_accept;
 
     bool orphan;              /* the socket was closed; TCP frees the pcb when done */
+    uint64_t orphan_order;    /* when it became an orphan, in order: the oldest is reset first */
+    uint64_t orphan_progress; /* clock_now() when an orphan last made progress (SND.UNA moved) */
+    struct timer orphan_timer; /* resets an orphan that makes no progress (tcp_config) */
+    bool tx_failed;           /* tcp_output could not hand a segment down: the timer retries */
     uint64_t born;            /* allocation order: the oldest half-open one is evicted first */
     bool in_use;
 };
@@ -215,6 +227,9 @@ struct tcp_config {
     unsigned ka_count;        /* unanswered probes before ETIMEDOUT (9) */
     uint64_t isn_secret;      /* RFC 6528 key; from the seed */
     bool no_sack;             /* do not offer or accept SACK (RFC 2018): NewReno only */
+    uint64_t orphan_timeout_us; /* an orphan without progress this long is reset (60 s) */
+    unsigned max_orphans;     /* orphans (closed, not yet done) at most; past it the oldest is
+                               * reset (0: a quarter of max_pcbs) */
 };
 
 int tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h);
@@ -254,6 +269,7 @@ int tcp_take_error(struct tcp_pcb *pcb);
 
 /* For tests and the status views. */
 unsigned tcp_count(enum tcp_state s);   /* TCPS_CLOSED counts all in use */
+unsigned tcp_orphan_count(void);        /* closed by the app, not yet done (not TIME-WAIT) */
 void tcp_dump(FILE *f);
 const struct tcp_pcb *tcp_pcb_at(unsigned i);
 const struct tcp_config *tcp_config_get(void);
@@ -275,6 +291,7 @@ void tcp_flags_str(uint8_t flags, char out[8]);
 void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
 void tcp_output(struct tcp_pcb *pcb);
 int tcp_send_seg(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
+void tcp_set_snd_mss(struct tcp_pcb *pcb, uint16_t peer_mss);
 void tcp_send_ack(struct tcp_pcb *pcb);
 void tcp_send_syn(struct tcp_pcb *pcb);
 void tcp_send_rst(struct tcp_pcb *pcb);
@@ -308,6 +325,8 @@ void tcp_rexmit_arm(struct tcp_pcb *pcb, enum tcp_timer_kind kind, uint64_t us);
 void tcp_rexmit_stop(struct tcp_pcb *pcb);
 void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t ack);
 void tcp_timewait_start(struct tcp_pcb *pcb);
+void tcp_orphan_start(struct tcp_pcb *pcb);
+void tcp_orphan_progress(struct tcp_pcb *pcb);
 /* Ring helpers (tcp.c) */
 uint32_t ring_free(const struct tcp_ring *r);
 void ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n);

@@ -172,7 +172,6 @@ tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
                  const struct ipv4_hdr *ih)
 {
     struct tcp_pcb *c;
-    uint16_t mss;
 
     if (th->flags & TCP_RST)
         DROP(p, tcp, rst_listen);             /* first: an incoming RST is ignored */
@@ -205,9 +204,8 @@ tcp_listen_input(struct tcp_pcb *l, struct pkb *p, const struct tcp_hdr *th,
     c->max_snd_wnd = th->wnd;
     c->snd_wl1 = th->seq;
     c->snd_wl2 = c->iss;
-    /* RFC 9293 3.7.1: send no segment larger than the peer's MSS (536 if absent). */
-    mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
-    c->snd_mss = mss;
+    /* RFC 9293 3.7.1: no segment larger than the peer's MSS (536 if absent) or our MTU. */
+    tcp_set_snd_mss(c, th->mss);
     tcp_sack_init(c, th->sack_perm);          /* our SYN-ACK answers SACK-permitted */
     c->state = TCPS_SYN_RECEIVED;
     TRACE_EV("tcp", "port %u: SYN from %u, new connection in SYN-RECEIVED", th->dport,
@@ -250,7 +248,7 @@ tcp_synsent_input(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
     /* fourth: RCV.NXT = SEG.SEQ+1, IRS = SEG.SEQ, SND.UNA = SEG.ACK. */
     pcb->irs = th->seq;
     pcb->rcv_nxt = th->seq + 1;
-    pcb->snd_mss = th->mss ? th->mss : TCP_DEFAULT_MSS;
+    tcp_set_snd_mss(pcb, th->mss);
     tcp_sack_init(pcb, th->sack_perm);
     pcb->snd_wnd = th->wnd;
     pcb->max_snd_wnd = th->wnd;
@@ -432,6 +430,7 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
             pcb->snd_nxt = pcb->snd_una;      /* after go-back-N the peer may know more */
         pcb->retries = 0;
         pcb->dupacks = 0;
+        tcp_orphan_progress(pcb);
         tcp_rtt_sample(pcb, th->ack);
         if (pcb->sack_ok) {
             ;                                 /* congestion control: tcp_sack_ack below */

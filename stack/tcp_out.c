@@ -149,6 +149,31 @@ tcp_our_mss(const struct tcp_pcb *pcb)
 }
 
 /*
+ * The send MSS from the MSS option of the peer's SYN (0: none). RFC 9293 3.7.1 and
+ * RFC 1122 4.2.2.6: Eff.snd.MSS = min(SendMSS, MTU - IP and TCP headers), 536 without
+ * the option; the peer's MTU may be larger than ours (9000 against our 1500), and
+ * what we send must fit our own. Options are accounted per segment: the SACK blocks
+ * go inside snd_mss beside the payload (RFC 6691), and we send no IP options. A peer
+ * that asks for less than TCP_MIN_SND_MSS (say 1, for 40 bytes of header per byte
+ * of data) is given the floor instead (Linux tcp_min_snd_mss, CVE-2019-11479).
+ */
+void
+tcp_set_snd_mss(struct tcp_pcb *pcb, uint16_t peer_mss)
+{
+    uint16_t mss = peer_mss ? peer_mss : TCP_DEFAULT_MSS, ours = tcp_our_mss(pcb);
+
+    if (mss < TCP_MIN_SND_MSS) {
+        STAT_INC(tcp, mss_clamped);
+        TRACE_EV("tcp", "port %u: peer MSS %u below the floor: %u instead", pcb->local_port, mss,
+                 TCP_MIN_SND_MSS);
+        mss = TCP_MIN_SND_MSS;
+    }
+    if (mss > ours)
+        mss = ours;                       /* our own interface must carry it */
+    pcb->snd_mss = mss;
+}
+
+/*
  * Send a segment of this connection: our ACK and window, and the options it
  * needs: MSS and SACK-permitted on a SYN (RFC 9293 3.7.1, RFC 2018 2); SACK
  * blocks when data is missing or a duplicate arrived (RFC 2018 4, RFC 2883),
@@ -190,6 +215,14 @@ tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uin
     }
     err = tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, seq,
                    pcb->rcv_nxt, flags, wnd, &pcb->snd, off, n, opt, optlen);
+    if (err < 0 && (n || (flags & (TCP_SYN | TCP_FIN)))) {
+        /* Not handed to the interface (no buffer, too big, no route): the caller keeps
+         * SND.NXT where it was and the retransmission timer tries again. */
+        STAT_INC(tcp, tx_fail);
+        TRACE_EV("tcp", "port %u: segment seq %u len %u not sent (error %d)", pcb->local_port,
+                 seq, n, err);
+        return err;
+    }
     if (n || (flags & (TCP_SYN | TCP_FIN)))
         pcb->last_send = clock_now();
     return err;
@@ -344,14 +377,21 @@ tcp_output(struct tcp_pcb *pcb)
             flags |= TCP_PSH;
         if (fin)
             flags |= TCP_FIN;
+        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n) < 0) {
+            /* Not handed down (no buffer, too big): SND.NXT stays, and the timer sends it
+             * again as it would a lost segment (tcp_rexmit_fire). */
+            pcb->tx_failed = true;
+            if (!pcb->rexmit.armed)
+                tcp_rexmit_restart(pcb);
+            break;
+        }
+        pcb->tx_failed = false;
         if (!pcb->rtt_timing && !resend) {
             /* Time this segment (RFC 6298 3: one measurement per RTT, never a resend). */
             pcb->rtt_timing = true;
             pcb->rtt_seq = pcb->snd_nxt + n + (fin ? 1 : 0);
             pcb->rtt_start = clock_now();
         }
-        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n) == TS_ENOMEM)
-            break;                        /* out of buffers: the timer will resend */
         start = pcb->snd_nxt;
         sent = true;
         pcb->snd_nxt += n;

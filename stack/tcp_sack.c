@@ -108,11 +108,12 @@ seg_len(const struct tcp_seg *s)
     return s->end - s->start;
 }
 
-/* Send scoreboard segment s again and note it; false if out of buffers (it stays as it is). */
+/* Send scoreboard segment s again and note it; false if it could not be handed down (out
+ * of buffers: it stays as it is, and the timer tries again). */
 static bool
 seg_send_again(struct tcp_pcb *pcb, struct tcp_seg *s)
 {
-    if (tcp_send_seg(pcb, s->start, s->end) == TS_ENOMEM)
+    if (tcp_send_seg(pcb, s->start, s->end) < 0)
         return false;
     s->flags = (uint8_t)((s->flags & ~SEG_LOST) | SEG_RETRANS);
     s->xmit_us = clock_now();

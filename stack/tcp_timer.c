@@ -3,7 +3,9 @@
  * (RFC 6298: SRTT/RTTVAR, Karn's algorithm, exponential backoff) and the
  * congestion response to a timeout (RFC 5681 3.1), the persist timer that
  * shares it (zero-window probes, RFC 9293 3.8.6.1), the delayed ACK
- * (RFC 1122 4.2.3.2), keep-alive (RFC 1122 4.2.3.6) and TIME-WAIT (2*MSL).
+ * (RFC 1122 4.2.3.2), keep-alive (RFC 1122 4.2.3.6), TIME-WAIT (2*MSL), and
+ * the orphan timer that resets a closed socket's connection that stopped
+ * making progress (as Linux's tcp_orphan_retries and tcp_fin_timeout do).
  */
 #include "tcp.h"
 #include "stats.h"
@@ -13,6 +15,9 @@ static void tcp_rexmit_fire(void *arg);
 static void tcp_timewait_fire(void *arg);
 static void tcp_delack_fire(void *arg);
 static void tcp_keepalive_fire(void *arg);
+static void tcp_orphan_fire(void *arg);
+
+static uint64_t next_orphan_order;
 
 void
 tcp_timers_init(struct tcp_pcb *pcb)
@@ -21,6 +26,7 @@ tcp_timers_init(struct tcp_pcb *pcb)
     timer_init(&pcb->timewait, "tcp-timewait", tcp_timewait_fire, pcb);
     timer_init(&pcb->delack, "tcp-delack", tcp_delack_fire, pcb);
     timer_init(&pcb->keepalive_timer, "tcp-keepalive", tcp_keepalive_fire, pcb);
+    timer_init(&pcb->orphan_timer, "tcp-orphan", tcp_orphan_fire, pcb);
 }
 
 void
@@ -30,6 +36,7 @@ tcp_timers_cancel(struct tcp_pcb *pcb)
     timer_cancel(&pcb->timewait);
     timer_cancel(&pcb->delack);
     timer_cancel(&pcb->keepalive_timer);
+    timer_cancel(&pcb->orphan_timer);
 }
 
 /* RFC 6298 5.1/5.3: (re)start the timer to expire after RTO. */
@@ -152,9 +159,11 @@ tcp_rexmit_fire(void *arg)
         }
         return;
     }
-    if (!syn && !persist && tcp_flight_size(pcb) == 0)
+    if (!syn && !persist && tcp_flight_size(pcb) == 0 && !pcb->tx_failed)
         return;                           /* nothing in flight: nothing to do */
-    /* The persist timer never gives up while the peer answers (retries reset on each ACK). */
+    /* The persist timer never gives up while the peer answers (retries reset on each ACK):
+     * RFC 1122 4.2.2.17 keeps an open connection probing a zero window as long as the peer
+     * answers. An orphan is bounded by the orphan timer instead (tcp_orphan_fire). */
     if (pcb->retries >= limit) {
         /* RFC 9293 3.8.3 / RFC 1122 4.2.3.5: give up, tell the user ETIMEDOUT. */
         STAT_INC(tcp, timeout_drop);
@@ -174,7 +183,12 @@ tcp_rexmit_fire(void *arg)
         STAT_INC(tcp, window_probe);
     if (syn)
         pcb->syn_timed_out = true;
-    if (syn || persist) {
+    if (pcb->tx_failed && !syn && !persist && tcp_flight_size(pcb) == 0) {
+        /* The last try could not be handed to the interface: like a loss, try again. */
+        TRACE_EV("tcp", "port %u: segment not sent (no buffer or too big), try %u",
+                 pcb->local_port, pcb->retries);
+        tcp_output(pcb);
+    } else if (syn || persist) {
         TRACE_EV("tcp", "port %u: %s, try %u", pcb->local_port,
                  persist ? "zero window: probe" : "SYN not answered: again", pcb->retries);
         tcp_retransmit_first(pcb);
@@ -188,6 +202,53 @@ tcp_rexmit_fire(void *arg)
     /* RFC 6298 5.5: back off the timer, RTO <- RTO * 2 (up to the maximum). */
     pcb->rto_us = pcb->rto_us * 2 > c->rto_max_us ? c->rto_max_us : pcb->rto_us * 2;
     tcp_rexmit_restart(pcb);
+}
+
+/*
+ * The app closed pcb and TCP keeps it to deliver what is queued and the FIN:
+ * from now on it must make progress (SND.UNA moving) at least once per
+ * orphan timeout, or be reset (tcp_orphan_fire).
+ */
+void
+tcp_orphan_start(struct tcp_pcb *pcb)
+{
+    pcb->orphan_order = ++next_orphan_order;
+    pcb->orphan_progress = clock_now();
+    timer_arm(&pcb->orphan_timer, tcp_config_get()->orphan_timeout_us);
+}
+
+/* New data (or our FIN) acknowledged: an orphan's clock starts again (the timer checks). */
+void
+tcp_orphan_progress(struct tcp_pcb *pcb)
+{
+    if (pcb->orphan)
+        pcb->orphan_progress = clock_now();
+}
+
+/*
+ * An orphan that made no progress for the orphan timeout: a peer that ACKs
+ * every zero-window probe but never takes a byte, a dead one, or one that
+ * never sends its FIN in FIN-WAIT-2. Nobody will read the outcome: reset it
+ * and free the block. Only orphans: an open connection probes on (RFC 1122
+ * 4.2.2.17). Progress only moves the deadline, so no re-arming per ACK.
+ */
+static void
+tcp_orphan_fire(void *arg)
+{
+    struct tcp_pcb *pcb = arg;
+    uint64_t timeout = tcp_config_get()->orphan_timeout_us, idle;
+
+    if (!pcb->orphan || pcb->state == TCPS_CLOSED || pcb->state == TCPS_TIME_WAIT)
+        return;
+    idle = clock_now() - pcb->orphan_progress;
+    if (idle < timeout) {
+        timer_arm(&pcb->orphan_timer, timeout - idle);
+        return;
+    }
+    STAT_INC(tcp, orphan_timeout);
+    TRACE_EV("tcp", "port %u: orphan in %s without progress for %llu s: reset", pcb->local_port,
+             tcp_state_name(pcb->state), (unsigned long long)(idle / US_PER_SEC));
+    tcp_abort(pcb);
 }
 
 /* RFC 9293 3.4.2: wait 2*MSL in TIME-WAIT, then delete the TCB. */

@@ -21,6 +21,7 @@ Suite *socket_suite(void);
 Suite *http_suite(void);
 Suite *http_path_suite(void);
 Suite *privdrop_suite(void);
+Suite *tcp_hostile_suite(void);
 
 static Suite *(*const suites[])(void) = {
     checksum_suite,
@@ -31,6 +32,7 @@ static Suite *(*const suites[])(void) = {
     socket_suite,
     tcp_suite,
     tcp_sack_suite,
+    tcp_hostile_suite,
     impair_suite,
     http_suite,
     http_path_suite,
