@@ -188,6 +188,23 @@ die_usage(const char *fmt, const char *arg)
     exit(2);
 }
 
+/* The number in arg, lo to hi, or a one-line error naming the option, and exit 2. */
+static long
+opt_long(const char *opt, const char *arg, long lo, long hi, const char *what)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(arg, &end, 10);
+    if (errno || end == arg || *end != '\0' || n < lo || n > hi) {
+        fprintf(stderr, "tapstack: bad %s '%s': expected %s from %ld to %ld "
+                "(see tapstack --help)\n", opt, arg, what, lo, hi);
+        exit(2);
+    }
+    return n;
+}
+
 static int
 parse_cidr(const char *s, uint32_t *ip, uint8_t *prefix)
 {
@@ -380,11 +397,7 @@ parse_options(int argc, char **argv, struct options *o)
             parse_route(optarg, argv, argc, &optind, o);
             break;
         case 'k':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || n < 4 || n > 4096)
-                die_usage("bad --sockets '%s': expected a number from 4 to 4096", optarg);
-            o->sockets = (unsigned)n;
+            o->sockets = (unsigned)opt_long("--sockets", optarg, 4, 4096, "a number");
             o->sockets_given = true;
             break;
         case 't':
@@ -417,11 +430,7 @@ parse_options(int argc, char **argv, struct options *o)
             o->stats = true;
             break;
         case 'n':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || n < 16 || n > 65536)
-                die_usage("bad --pkbs '%s': expected a number from 16 to 65536", optarg);
-            o->pkbs = (size_t)n;
+            o->pkbs = (size_t)opt_long("--pkbs", optarg, 16, 65536, "a number");
             break;
         case 'R':
             o->replay = optarg;
@@ -437,11 +446,7 @@ parse_options(int argc, char **argv, struct options *o)
             o->seed_given = true;
             break;
         case 'D':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 0 || n > 3600)
-                die_usage("bad --drain '%s': expected seconds from 0 to 3600", optarg);
-            o->drain_s = (unsigned)n;
+            o->drain_s = (unsigned)opt_long("--drain", optarg, 0, 3600, "seconds");
             break;
         case 'I': {
             char why[200];
@@ -474,76 +479,41 @@ parse_options(int argc, char **argv, struct options *o)
             tcp_client_message = optarg;
             break;
         case 'M':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 600000)
-                die_usage("bad --msl '%s': expected milliseconds from 1 to 600000", optarg);
-            o->msl_ms = (unsigned)n;
+            o->msl_ms = (unsigned)opt_long("--msl", optarg, 1, 600000, "milliseconds");
             break;
         case 'o':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 10 || n > 60000)
-                die_usage("bad --rto-min '%s': expected milliseconds from 10 to 60000", optarg);
-            o->rto_min_ms = (unsigned)n;
+            o->rto_min_ms = (unsigned)opt_long("--rto-min", optarg, 10, 60000, "milliseconds");
             break;
         case 'K':
             o->no_sack = true;
             break;
         case OPT_ARP_LOCKTIME:
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 600000)
-                die_usage("bad --arp-locktime '%s': expected milliseconds from 1 to 600000",
-                          optarg);
-            o->arp_locktime_ms = (unsigned)n;
+            o->arp_locktime_ms = (unsigned)opt_long("--arp-locktime", optarg,
+                                                    1, 600000, "milliseconds");
             break;
         case OPT_TCP_ORPHAN_TIMEOUT:
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 3600)
-                die_usage("bad --tcp-orphan-timeout '%s': expected seconds from 1 to 3600",
-                          optarg);
-            o->orphan_timeout_s = (unsigned)n;
+            o->orphan_timeout_s = (unsigned)opt_long("--tcp-orphan-timeout", optarg,
+                                                     1, 3600, "seconds");
             break;
         case OPT_TCP_MAX_ORPHANS:
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 8192)
-                die_usage("bad --tcp-max-orphans '%s': expected a number from 1 to 8192", optarg);
-            o->max_orphans = (unsigned)n;
+            o->max_orphans = (unsigned)opt_long("--tcp-max-orphans", optarg, 1, 8192, "a number");
             break;
         case 'B':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 4 || n > 8192)
-                die_usage("bad --tcp-pcbs '%s': expected a number from 4 to 8192", optarg);
-            o->tcp_pcbs = (unsigned)n;
+            o->tcp_pcbs = (unsigned)opt_long("--tcp-pcbs", optarg, 4, 8192, "a number");
             o->tcp_pcbs_given = true;
             break;
         case 'P':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 65535)
-                die_usage("bad --http-port '%s': expected 1..65535", optarg);
-            http_port = (unsigned short)n;
+            http_port = (unsigned short)opt_long("--http-port", optarg, 1, 65535, "a port");
             break;
         case 'O':
             http_root = optarg;
             break;
         case 'Q':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 86400)
-                die_usage("bad --http-idle-timeout '%s': expected seconds from 1 to 86400", optarg);
-            http_idle_timeout = (unsigned)n;
+            http_idle_timeout = (unsigned)opt_long("--http-idle-timeout", optarg,
+                                                   1, 86400, "seconds");
             break;
         case 'H':
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 1024)
-                die_usage("bad --http-max-conns '%s': expected a number from 1 to 1024", optarg);
-            http_max_conns = (unsigned)n;
+            http_max_conns = (unsigned)opt_long("--http-max-conns", optarg, 1, 1024, "a number");
             break;
         case 'U':
             o->user = optarg;
@@ -555,18 +525,10 @@ parse_options(int argc, char **argv, struct options *o)
             parse_allow(optarg, o);
             break;
         case OPT_IDLE_TIMEOUT:
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 86400)
-                die_usage("bad --idle-timeout '%s': expected seconds from 1 to 86400", optarg);
-            stream_idle_timeout = (unsigned)n;
+            stream_idle_timeout = (unsigned)opt_long("--idle-timeout", optarg, 1, 86400, "seconds");
             break;
         case OPT_SVC_MAX_CONNS:
-            errno = 0;
-            n = strtol(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || n < 1 || n > 1024)
-                die_usage("bad --svc-max-conns '%s': expected a number from 1 to 1024", optarg);
-            stream_max_conns = (unsigned)n;
+            stream_max_conns = (unsigned)opt_long("--svc-max-conns", optarg, 1, 1024, "a number");
             break;
         case 'h':
             usage(stdout);

@@ -335,9 +335,15 @@ pcap_count() {
     timeout 60 tshark -n -r "$1" -Y "$2" 2>/dev/null | wc -l
 }
 
+# BG_PIDS: helpers a test runs in the background (each bounded by its own timeout); if the test
+# stops early, the teardown ends them by their PID before the stack and the lab go.
+BG_PIDS=()
 e2e_teardown() {
-    local rc=$?
+    local rc=$? p
     trap - EXIT INT TERM HUP
+    for p in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do
+        kill "$p" 2>/dev/null
+    done
     stack_stop KILL >/dev/null 2>&1
     if [ "$LAB_IS_UP" = 1 ]; then
         timeout 30 "$LAB_SH" down >/dev/null 2>&1 ||

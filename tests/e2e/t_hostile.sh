@@ -35,18 +35,6 @@ part() {
     note "-- $* (at ${SECONDS} s)"
 }
 
-# The helpers this test runs in the background (each bounded by its own timeout) are ended by
-# their PID if the test stops early; then lib.sh's teardown runs with the test's status.
-BG_PIDS=()
-hostile_teardown() {
-    local rc=$? p
-    for p in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do
-        kill "$p" 2>/dev/null
-    done
-    (exit "$rc")
-    e2e_teardown
-}
-trap hostile_teardown EXIT
 
 SECONDS=0
 lab_up

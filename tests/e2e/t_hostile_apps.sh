@@ -28,16 +28,6 @@ part() {
     note "---- $* ($SECONDS s)"
 }
 
-BG_PIDS=()
-apps_teardown() {
-    local rc=$? p
-    for p in "${BG_PIDS[@]+"${BG_PIDS[@]}"}"; do
-        kill "$p" 2>/dev/null
-    done
-    (exit "$rc")
-    e2e_teardown
-}
-trap apps_teardown EXIT
 
 # moved A B NAME...: "NAME +delta" for each counter, between snapshots A and B.
 moved() {
