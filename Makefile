@@ -57,7 +57,9 @@ STACK_SRCS := \
 	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/tcp_sack.c stack/impair.c \
 	stack/status.c
 STACK_SRCS += stack/siphash.c
-DRIVER_SRCS := drivers/tap.c drivers/loopback.c drivers/capture.c drivers/pcapfile.c
+# Loopback is the stack's own interface, not a driver the stack depends on.
+STACK_SRCS += stack/loopback.c
+DRIVER_SRCS := drivers/tap.c drivers/capture.c drivers/pcapfile.c
 APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
 	apps/stream.c apps/tcpclient.c \
 	apps/http.c apps/http_parse.c

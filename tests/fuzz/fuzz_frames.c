@@ -65,7 +65,7 @@
 #include "../../stack/checksum.h"
 #include "../../stack/trace.h"
 #include "../../drivers/capture.h"
-#include "../../drivers/loopback.h"
+#include "../../stack/loopback.h"
 
 #include <stdio.h>
 #include <stdlib.h>
