@@ -543,7 +543,7 @@ expect_unreach(uint8_t code, uint32_t dst, const uint8_t *orig, size_t quote)
     ck_assert_uint_eq(s.l4len, 8 + quote);
     ck_assert_mem_eq(s.l4 + 8, orig, quote);
     /* RFC 1812 4.3.2.3: an error datagram stays within 576 bytes. */
-    ck_assert_uint_le(s.ip_total, 576);
+    ck_assert_uint_le(s.ip_total, IPV4_MIN_DATAGRAM);
 }
 
 /* RFC 1122 3.2.2.1: unknown protocol -> protocol unreachable quoting header + 8 bytes exactly. */
