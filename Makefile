@@ -176,11 +176,6 @@ FUZZ_TARGETS  := fuzz_frames fuzz_parsers fuzz_http
 FUZZ_TARGETS  += fuzz_http_path
 FUZZ_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all
-# Sockets, UDP, TCP are fuzzed once their .c files are part of the stack (not merely once
-# their headers exist).
-FUZZ_DEFS     := -DFUZZ_SOCKETS=$(if $(filter stack/socket.c,$(STACK_SRCS)),1,0) \
-                 -DFUZZ_UDP=$(if $(filter stack/udp.c,$(STACK_SRCS)),1,0) \
-                 -DFUZZ_TCP=$(if $(filter stack/tcp_in.c,$(STACK_SRCS)),1,0)
 FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_B)/%.o,$(STACK_SRCS) $(DRIVER_SRCS))
 
 .PHONY: fuzz fuzz-build
@@ -191,12 +186,10 @@ fuzz-build: $(addprefix $(FUZZ_B)/,$(FUZZ_TARGETS))
 
 # Objects made through the fuzz_% pattern are not intermediate: keep them between builds.
 .SECONDARY: $(FUZZ_LIB_OBJS) $(patsubst %,$(FUZZ_B)/tests/fuzz/%.o,$(FUZZ_TARGETS))
-# FUZZ_DEFS follow STACK_SRCS: rebuild the two harness objects when the Makefile changes.
-$(patsubst %,$(FUZZ_B)/tests/fuzz/%.o,$(FUZZ_TARGETS)): Makefile
 
 $(FUZZ_B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) $(FUZZ_DEFS) -MMD -MP \
+	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) -MMD -MP \
 		-c $< -o $@
 
 $(FUZZ_B)/fuzz_%: $(FUZZ_B)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJS)
