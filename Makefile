@@ -73,9 +73,11 @@ HTTP_HOST_SRCS := apps/httphost.c apps/app.c apps/http.c apps/http_parse.c
 APP_SRCS       += apps/http_path.c
 HTTP_HOST_SRCS += apps/http_path.c
 UNIT_SRCS   := tests/unit/main.c tests/unit/test_checksum.c tests/unit/test_parsers.c \
-	tests/unit/test_arp.c tests/unit/test_ipv4_icmp.c tests/unit/helpers.c \
+	tests/unit/test_arp.c tests/unit/test_ipv4.c tests/unit/test_icmp.c tests/unit/helpers.c \
 	tests/unit/test_udp.c tests/unit/test_socket.c tests/unit/test_tcp.c tests/unit/test_impair.c
 UNIT_SRCS   += tests/unit/tcp_peer.c tests/unit/test_tcp_sack.c
+# What test_ipv4.c and test_icmp.c both check.
+UNIT_SRCS   += tests/unit/ip_expect.c
 # The HTTP parser is a pure function set: its tests link it alone (apps/http_parse.c).
 UNIT_SRCS   += tests/unit/test_http.c apps/http_parse.c
 UNIT_SRCS   += tests/unit/test_http_path.c apps/http_path.c

@@ -24,7 +24,8 @@
 Suite *checksum_suite(void);
 Suite *parsers_suite(void);
 Suite *arp_suite(void);
-Suite *ipv4_icmp_suite(void);
+Suite *ipv4_suite(void);
+Suite *icmp_suite(void);
 Suite *tcp_suite(void);
 Suite *tcp_sack_suite(void);
 Suite *impair_suite(void);
