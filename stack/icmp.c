@@ -59,7 +59,7 @@ icmp_emit(uint8_t *b, size_t n, const struct icmp_hdr *h)
     wr_u8(&w, h->code);
     wr_be16(&w, 0);
     wr_be32(&w, h->rest);
-    put_be16(b + 2, csum(b, n));
+    put_be16(b + ICMP_CSUM_OFF, csum(b, n));
 }
 
 /* State ------------------------------------------------------------------- */
@@ -128,7 +128,7 @@ icmp_echo(struct pkb *p, const struct ipv4_hdr *ih, const struct icmp_hdr *h)
         DROP(p, icmp, bcast_echo);
     /* Turn the message around in place: same id, seq and data (RFC 792). */
     reply.type = ICMP_ECHO_REPLY;
-    reply.code = 0;
+    reply.code = ICMP_ECHO_CODE;
     icmp_emit(p->data, p->len, &reply);
     p->frame_no = 0;                      /* a new frame for the trace */
     TRACE_OUT(p, "icmp", "echo reply id %u seq %u len %zu", h->rest >> 16, h->rest & 0xffff,
@@ -147,7 +147,7 @@ icmp_error_up(struct pkb *p, const struct icmp_hdr *h)
     uint8_t vihl = rd_u8(&r);
     size_t qhlen = (size_t)(vihl & 0x0f) * 4;
 
-    rd_bytes(&r, NULL, 8);
+    rd_bytes(&r, NULL, 8);                /* TOS .. TTL: on to the protocol */
     q.proto = rd_u8(&r);
     rd_bytes(&r, NULL, 2);
     q.src = rd_be32(&r);
@@ -155,7 +155,7 @@ icmp_error_up(struct pkb *p, const struct icmp_hdr *h)
     q.hlen = (uint8_t)qhlen;
     /* The quote must hold a whole IP header and 8 bytes (RFC 792). */
     if (r.err || (vihl >> 4) != 4 || qhlen < IPV4_HDR_MIN ||
-        p->len < ICMP_HDR_LEN + qhlen + 8)
+        p->len < ICMP_HDR_LEN + qhlen + ICMP_QUOTE_DATA)
         DROP(p, icmp, truncated);
     if (err_handlers[q.proto])
         err_handlers[q.proto](h->type, h->code, &q, p->data + ICMP_HDR_LEN + qhlen,
@@ -206,8 +206,8 @@ icmp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
 static bool
 icmp_is_error_type(uint8_t type)
 {
-    return type == ICMP_UNREACH || type == 4 || type == 5 || type == ICMP_TIME_EXCEEDED ||
-           type == 12;
+    return type == ICMP_UNREACH || type == ICMP_SOURCE_QUENCH || type == ICMP_REDIRECT ||
+           type == ICMP_TIME_EXCEEDED || type == ICMP_PARAM_PROBLEM;
 }
 
 void
@@ -236,8 +236,8 @@ icmp_send_unreach(const struct pkb *orig, const struct ipv4_hdr *ih, uint8_t cod
         return;
     /* Quote the IP header and the first 8 data bytes (RFC 792, RFC 1122 3.2.2). */
     quote = (size_t)(end - orig->nh);
-    if (quote > (size_t)ih->hlen + 8)
-        quote = (size_t)ih->hlen + 8;
+    if (quote > (size_t)ih->hlen + ICMP_QUOTE_DATA)
+        quote = (size_t)ih->hlen + ICMP_QUOTE_DATA;
     b = pkb_put(p, ICMP_HDR_LEN + quote);
     memcpy(b + ICMP_HDR_LEN, orig->nh, quote);
     icmp_emit(b, ICMP_HDR_LEN + quote, &h);

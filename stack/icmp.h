@@ -8,10 +8,20 @@
 #include "ts.h"
 
 #define ICMP_HDR_LEN          8
+#define ICMP_CSUM_OFF         2   /* the checksum field's offset in the header */
+#define ICMP_QUOTE_DATA       8   /* RFC 792: an error quotes the IP header + 64 data bits */
+
+/* Types (RFC 792; the IANA registry). */
 #define ICMP_ECHO_REPLY       0
 #define ICMP_UNREACH          3
+#define ICMP_SOURCE_QUENCH    4   /* deprecated by RFC 6633, still an error type */
+#define ICMP_REDIRECT         5
 #define ICMP_ECHO_REQUEST     8
 #define ICMP_TIME_EXCEEDED    11
+#define ICMP_PARAM_PROBLEM    12
+
+/* Codes: echo and echo reply use 0; destination unreachable (RFC 792, RFC 1122 3.2.2.1). */
+#define ICMP_ECHO_CODE        0
 #define ICMP_UNREACH_NET      0
 #define ICMP_UNREACH_HOST     1
 #define ICMP_UNREACH_PROTO    2

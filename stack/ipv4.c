@@ -93,7 +93,7 @@ ipv4_emit(uint8_t *b, const struct ipv4_hdr *h)
     wr_be16(&w, 0);                        /* checksum computed below */
     wr_be32(&w, h->src);
     wr_be32(&w, h->dst);
-    put_be16(b + 10, csum(b, IPV4_HDR_MIN));
+    put_be16(b + IPV4_CSUM_OFF, csum(b, IPV4_HDR_MIN));
 }
 
 /* State ------------------------------------------------------------------- */

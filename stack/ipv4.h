@@ -8,6 +8,9 @@
 #include "ts.h"
 
 #define IPV4_HDR_MIN     20
+#define IPV4_CSUM_OFF    10       /* the header checksum field's offset */
+/* RFC 791 3.1, RFC 1122 3.3.2 (EMTU_R): every host MUST accept a datagram of 576 bytes. */
+#define IPV4_MIN_DATAGRAM 576
 #define IPV4_DEFAULT_TTL 64       /* RFC 1700 / RFC 1122 3.2.1.7 */
 #define IPV4_FLAG_DF     0x2
 #define IPV4_FLAG_MF     0x1

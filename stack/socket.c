@@ -23,7 +23,6 @@
 #include "clock.h"
 #include "stats.h"
 #include "trace.h"
-#include "../drivers/loopback.h"
 
 #include <arpa/inet.h>
 #include <limits.h>
@@ -1033,7 +1032,7 @@ ts_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
         }
         /* Virtual time moves inside stack_poll (to the next timer, replayed frame or the
          * deadline); with none of them and no deadline nothing can ever happen: return 0. */
-        if (clock_is_virtual() && deadline == UINT64_MAX && !loopback_pending(stack_loopback()) &&
+        if (clock_is_virtual() && deadline == UINT64_MAX && !stack_has_work() &&
             stack_next_event() == UINT64_MAX)
             break;
     }

@@ -17,7 +17,7 @@
 #include "impair.h"
 #include "clock.h"
 #include "stats.h"
-#include "../drivers/loopback.h"
+#include "loopback.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -100,6 +100,12 @@ stack_loopback(void)
     return lo;
 }
 
+bool
+stack_has_work(void)
+{
+    return loopback_pending(lo);
+}
+
 int
 stack_add_interface(struct netif *nif, uint32_t addr, uint8_t prefix)
 {
@@ -178,7 +184,7 @@ stack_poll(int timeout_ms)
         if (timeout_ms < 0 || ms < (uint64_t)timeout_ms)
             timeout_ms = (int)ms;
     }
-    if (loopback_pending(lo))
+    if (stack_has_work())
         timeout_ms = 0;
     if (cfg.virtual_clock) {
         /* Virtual time: jump to the next event instead of sleeping. */

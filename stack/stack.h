@@ -56,5 +56,7 @@ uint64_t stack_next_event(void);
 
 /* The loopback interface. */
 struct netif *stack_loopback(void);
+/* True if a turn has work without waiting (frames queued on `lo` to come back in). */
+bool stack_has_work(void);
 
 #endif

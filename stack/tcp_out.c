@@ -143,7 +143,7 @@ static uint16_t
 tcp_our_mss(const struct tcp_pcb *pcb)
 {
     const struct route *r = route_lookup(pcb->remote_ip);
-    uint16_t mtu = r ? r->nif->mtu : 576;
+    uint16_t mtu = r ? r->nif->mtu : IPV4_MIN_DATAGRAM;
 
     return (uint16_t)(mtu - IPV4_HDR_MIN - TCP_HDR_MIN);
 }

@@ -427,7 +427,7 @@ udp_output(struct udp_pcb *pcb, const void *data, size_t len, uint32_t dst, uint
     h.csum = 0;
     udp_emit(b, &h);
     /* RFC 1122 4.1.3.4: checksums MUST default to on; we always send one. */
-    put_be16(b + 6, udp_checksum(src, dst, b, h.len));
+    put_be16(b + UDP_CSUM_OFF, udp_checksum(src, dst, b, h.len));
     p->nif = rt->nif;
     TRACE_OUT(p, "udp", "%s:%u > %s:%u len %zu (fd %d)", ip4_str(src, s1), h.sport,
               ip4_str(dst, s2), dport, len, pcb->fd);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #define UDP_HDR_LEN          8
+#define UDP_CSUM_OFF         6        /* the checksum field's offset in the header */
 #define UDP_EPHEMERAL_FIRST  49152    /* RFC 6335 6: the dynamic/private range */
 #define UDP_EPHEMERAL_LAST   65535
 

@@ -64,31 +64,15 @@
 #include "../../stack/clock.h"
 #include "../../stack/checksum.h"
 #include "../../stack/trace.h"
+#include "../../stack/socket.h"
+#include "../../stack/loopback.h"
 #include "../../drivers/capture.h"
-#include "../../drivers/loopback.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * Sockets, once they exist: echo servers on UDP and TCP 0.0.0.0:7. The Makefile
- * passes FUZZ_SOCKETS=0 while stack/socket.c is not yet part of the build, so
- * the header alone appearing does not break the link.
- */
-#ifndef FUZZ_SOCKETS
-#define FUZZ_SOCKETS 1
-#endif
-#if defined(__has_include)
-#if __has_include("../../stack/socket.h") && FUZZ_SOCKETS
-#define HAVE_SOCKETS 1
-#endif
-#endif
-#ifdef HAVE_SOCKETS
-#include "../../stack/socket.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -134,7 +118,7 @@ fail(const char *what, const uint8_t *frame, size_t n)
 
 /* Sockets ------------------------------------------------------------------ */
 
-#ifdef HAVE_SOCKETS
+/* Echo servers on UDP and TCP 0.0.0.0:7 and a connected UDP client. */
 #define MAX_CONNS 4
 
 static int udp_fd = -1;
@@ -264,22 +248,6 @@ sockets_close(void)
         ts_close(tcp_lfd);
     tcp_lfd = -1;
 }
-#else
-static void
-sockets_open(void)
-{
-}
-
-static void
-sockets_serve(void)
-{
-}
-
-static void
-sockets_close(void)
-{
-}
-#endif
 
 /* Fix-ups ------------------------------------------------------------------ */
 

@@ -6,9 +6,6 @@
  *   0 ether_parse   1 arp_parse   2 ipv4_parse   3 icmp_parse
  *   4 ip4_parse_str 5 mac_parse_str 6 udp_parse    7 tcp_parse
  *
- * udp_parse and tcp_parse join once udp.c / the tcp files are part of the
- * stack (the Makefile passes FUZZ_UDP / FUZZ_TCP); until then 6 and 7 do nothing.
- *
  * Besides ASan/UBSan, each TS_OK is checked for consistency with the bytes
  * (abort() on a mismatch): what the parser promises in its contract holds,
  * the fields are the bytes read big-endian, and X_emit(X_parse(b)) gives b
@@ -20,28 +17,13 @@
 #include "../../stack/arp.h"
 #include "../../stack/ipv4.h"
 #include "../../stack/icmp.h"
+#include "../../stack/udp.h"
+#include "../../stack/tcp.h"
 #include "../../stack/checksum.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef FUZZ_UDP
-#define FUZZ_UDP 1
-#endif
-#ifndef FUZZ_TCP
-#define FUZZ_TCP 1
-#endif
-#if defined(__has_include)
-#if __has_include("../../stack/udp.h") && FUZZ_UDP
-#define HAVE_UDP 1
-#include "../../stack/udp.h"
-#endif
-#if __has_include("../../stack/tcp.h") && FUZZ_TCP
-#define HAVE_TCP 1
-#include "../../stack/tcp.h"
-#endif
-#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -195,7 +177,6 @@ fuzz_mac_str(const char *s)
 static void
 fuzz_udp(const uint8_t *b, size_t n)
 {
-#ifdef HAVE_UDP
     struct udp_hdr h;
     uint8_t out[UDP_HDR_LEN];
     int r = udp_parse(b, n, &h);
@@ -212,16 +193,11 @@ fuzz_udp(const uint8_t *b, size_t n)
     udp_emit(out, &h);
     if (memcmp(out, b, UDP_HDR_LEN) != 0)
         fail("udp", "emit(parse(b)) != b");
-#else
-    (void)b;
-    (void)n;
-#endif
 }
 
 static void
 fuzz_tcp(const uint8_t *b, size_t n)
 {
-#ifdef HAVE_TCP
     struct tcp_hdr h;
     int r = tcp_parse(b, n, &h);
 
@@ -252,10 +228,6 @@ fuzz_tcp(const uint8_t *b, size_t n)
         if (!kind5)
             fail("tcp", "SACK blocks without a kind 5 byte");
     }
-#else
-    (void)b;
-    (void)n;
-#endif
 }
 
 int

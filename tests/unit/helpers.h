@@ -6,8 +6,8 @@
  * The builders and ut_csum() are written independently of stack/ on purpose:
  * the expected side of a test must not trust the code under test.
  *
- * Adding a suite: write `Suite *foo_suite(void)` in test_foo.c, declare it
- * below, add it to the table in main.c and the file to UNIT_SRCS.
+ * Adding a suite: write `Suite *foo_suite(void)` in test_foo.c, add X(foo) to
+ * the list in suites.h and the file to UNIT_SRCS.
  */
 #ifndef TS_UNIT_HELPERS_H
 #define TS_UNIT_HELPERS_H
@@ -19,15 +19,7 @@
 
 #include "../../stack/ts.h"
 #include "../../stack/stats.h"
-
-/* The suites main.c runs (one per test_*.c file). */
-Suite *checksum_suite(void);
-Suite *parsers_suite(void);
-Suite *arp_suite(void);
-Suite *ipv4_icmp_suite(void);
-Suite *tcp_suite(void);
-Suite *tcp_sack_suite(void);
-Suite *impair_suite(void);
+#include "suites.h"
 
 /* The lab network the fixture builds. */
 #define UT_IP_US     IP4(10, 0, 0, 2)

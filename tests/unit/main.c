@@ -7,37 +7,19 @@
  *   CK_RUN_SUITE=arp CK_RUN_CASE=retry           run only a suite / a test case
  *   TS_TRACE=1                the stack's trace while the tests run
  *
- * Exits 0 only if every test passed. To add a suite: declare its constructor
- * in helpers.h and add it to `suites` below.
+ * Exits 0 only if every test passed. The suites are the list in suites.h
+ * (adding one is a line there and its file in UNIT_SRCS).
  */
 #include "helpers.h"
+#include "suites.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Declared here, not in helpers.h, by the owners of test_udp.c / test_socket.c. */
-Suite *udp_suite(void);
-Suite *socket_suite(void);
-Suite *http_suite(void);
-Suite *http_path_suite(void);
-Suite *privdrop_suite(void);
-Suite *tcp_hostile_suite(void);
-
-static Suite *(*const suites[])(void) = {
-    checksum_suite,
-    parsers_suite,
-    arp_suite,
-    ipv4_icmp_suite,
-    udp_suite,
-    socket_suite,
-    tcp_suite,
-    tcp_sack_suite,
-    tcp_hostile_suite,
-    impair_suite,
-    http_suite,
-    http_path_suite,
-    privdrop_suite,
-};
+/* Every suite of suites.h, in its order. */
+#define UT_SUITE_ENTRY(name) name##_suite,
+static Suite *(*const suites[])(void) = { UT_SUITES(UT_SUITE_ENTRY) };
+#undef UT_SUITE_ENTRY
 
 int
 main(void)

@@ -8,6 +8,7 @@
  * RFC 9112 (message syntax), RFC 9110 (semantics), RFC 3986 (paths).
  */
 #include <check.h>
+#include "suites.h"
 
 #include "../../apps/http_parse.h"
 
@@ -15,8 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-Suite *http_suite(void);
 
 static struct http_req req;
 

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE                         /* mkdtemp, syscall */
 #include <check.h>
+#include "suites.h"
 
 #include "../../apps/http_parse.h"
 #include "../../apps/http_path.h"
@@ -39,8 +40,6 @@
 #define HAVE_VALGRIND_H 1
 #endif
 #endif
-
-Suite *http_path_suite(void);
 
 /* Mapping ----------------------------------------------------------------- */
 

@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 
-Suite *privdrop_suite(void);
-
 /* priv_caps_zero over a status text. */
 static int
 caps_zero(const char *text)

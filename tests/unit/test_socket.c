@@ -20,8 +20,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-Suite *socket_suite(void);
-
 #define LOCALHOST IP4(127, 0, 0, 1)
 
 static struct sockaddr_in

@@ -407,8 +407,6 @@ START_TEST(test_tcp_output_failure_times_out)
 }
 END_TEST
 
-Suite *tcp_hostile_suite(void);
-
 Suite *
 tcp_hostile_suite(void)
 {

@@ -23,8 +23,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-Suite *udp_suite(void);
-
 #define PORT_OPEN    7000
 #define PORT_CLOSED  7001
 #define PORT_PEER    5000

@@ -1,12 +1,12 @@
 /*
- * loopback.c - the loopback driver. xmit puts the frame on a bounded queue;
+ * loopback.c - the stack's own interface `lo`. xmit puts the frame on a bounded queue;
  * rx (called by the event loop each turn) feeds back the frames that were
  * queued before it started, so a reply to a reply waits for the next turn.
  */
 #include "loopback.h"
-#include "../stack/netif.h"
-#include "../stack/pkb.h"
-#include "../stack/stats.h"
+#include "netif.h"
+#include "pkb.h"
+#include "stats.h"
 
 static struct pkb_queue queue;
 
