@@ -54,8 +54,7 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 STACK_SRCS := \
 	stack/pkb.c stack/netif.c stack/ether.c stack/arp.c stack/ipv4.c stack/route.c \
 	stack/icmp.c stack/udp.c stack/socket.c stack/checksum.c stack/clock.c stack/trace.c \
-	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/tcp_sack.c stack/impair.c \
-	stack/status.c
+	stack/stats.c stack/util.c stack/stack.c stack/tcp.c stack/tcp_in.c stack/tcp_out.c stack/tcp_timer.c stack/tcp_sack.c stack/impair.c
 STACK_SRCS += stack/siphash.c
 # Loopback is the stack's own interface, not a driver the stack depends on.
 STACK_SRCS += stack/loopback.c
@@ -65,6 +64,8 @@ APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpcli
 	apps/http.c apps/http_parse.c
 # Giving up root after set-up (--user).
 APP_SRCS    += apps/privdrop.c
+# The /status page: tapstack's HTTP app lays out what the stack's inspection functions return.
+APP_SRCS    += apps/status_page.c
 # The same sample apps on the host's own sockets (-DTS_HOST: apps/shim_host.h).
 HOST_APP_SRCS := apps/hostmain.c apps/app.c apps/echo.c apps/discard.c apps/stream.c
 # The HTTP server on the host's own sockets (apps/httphost.c).

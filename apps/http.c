@@ -1,7 +1,7 @@
 /*
  * http.c - a small HTTP/1.1 server (RFC 9110, RFC 9112): GET and HEAD of the
  * static files under a document root, and GET /status, the stack's live
- * state (stack/status.c). Written only with the socket-like API as an app of
+ * state (status_page.c). Written only with the socket-like API as an app of
  * app.h, so the same file runs on tapstack and, built with -DTS_HOST, on the
  * Linux kernel (http-host, apps/httphost.c).
  *
@@ -20,7 +20,7 @@
 #include "http_parse.h"
 #include "http_path.h"
 #ifndef TS_HOST
-#include "../stack/status.h"
+#include "status_page.h"
 #endif
 
 #include <errno.h>
@@ -704,7 +704,7 @@ respond_status(struct http_conn *c)
 {
     char v[16], extra[64] = "Cache-Control: no-store\r\n";
     bool text = http_query_get(req.query, "format", v, sizeof(v)) && strcmp(v, "text") == 0;
-    size_t n = status_render(status_page, HTTP_STATUS_MAX, !text);
+    size_t n = status_page_render(status_page, HTTP_STATUS_MAX, !text);
     size_t done = 0;
     int fd;
 

@@ -498,6 +498,30 @@ arp_pending_count(void)
     return n;
 }
 
+bool
+arp_at(unsigned i, struct arp_entry_view *v)
+{
+    for (unsigned k = 0; cache && k < cfg.cache_size; k++) {
+        const struct arp_entry *e = &cache[k];
+
+        if (e->state == ARP_FREE) {
+            continue;
+        }
+        if (i > 0) {                        /* an entry before the one asked for */
+            i--;
+            continue;
+        }
+        v->ip = e->ip;
+        memcpy(v->mac, e->mac, sizeof(v->mac));
+        v->reachable = e->state == ARP_REACHABLE;
+        v->nif = e->nif;
+        v->updated = e->updated;
+        v->waiting = e->pending.len;
+        return true;
+    }
+    return false;
+}
+
 void
 arp_dump(FILE *f)
 {

@@ -35,6 +35,16 @@ struct arp_pkt {
     uint32_t tpa;             /* target protocol address */
 };
 
+/* One cache entry as the inspection views see it (arp_at): a copy, not the entry itself. */
+struct arp_entry_view {
+    uint32_t ip;
+    uint8_t mac[6];           /* meaningful only when reachable */
+    bool reachable;           /* false: incomplete, requests are going out */
+    const struct netif *nif;
+    uint64_t updated;         /* clock_now() when the mapping was last confirmed */
+    size_t waiting;           /* packets waiting for the MAC */
+};
+
 struct arp_config {
     unsigned cache_size;      /* entries (default 64) */
     unsigned pending_max;     /* packets waiting per unresolved address (default 4) */
@@ -77,5 +87,7 @@ int arp_lookup(uint32_t ip, uint8_t mac[6]);
 unsigned arp_count(void);
 unsigned arp_pending_count(void);
 void arp_dump(FILE *f);
+/* The i-th entry in use (in cache order) copied into *v: true, or false past the last. */
+bool arp_at(unsigned i, struct arp_entry_view *v);
 
 #endif

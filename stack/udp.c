@@ -440,6 +440,18 @@ udp_output(struct udp_pcb *pcb, const void *data, size_t len, uint32_t dst, uint
 
 /* Init/dump --------------------------------------------------------------- */
 
+const struct udp_pcb *
+udp_pcb_at(unsigned i)
+{
+    const struct udp_pcb *q = pcbs;
+
+    while (q != NULL && i > 0) {
+        q = q->next;
+        i--;
+    }
+    return q;
+}
+
 void
 udp_dump(FILE *f)
 {

@@ -109,5 +109,7 @@ void udp_close(struct udp_pcb *pcb);
 
 /* One line per pcb, netstat -un style. */
 void udp_dump(FILE *f);
+/* The i-th pcb that has a local port (in udp_dump's order), or NULL past the last. */
+const struct udp_pcb *udp_pcb_at(unsigned i);
 
 #endif

@@ -278,6 +278,35 @@ START_TEST(test_arp_pending_queue_bounded_then_flushed_in_order)
 }
 END_TEST
 
+/* arp_at: the entries in use as copies, incomplete then reachable, false past the last. */
+START_TEST(test_arp_at_lists_entries)
+{
+    struct arp_entry_view v;
+
+    ck_assert(!arp_at(0, &v));
+    ck_assert_int_eq(send_marked(UT_IP_PEER, 0x31, 10), TS_OK);
+    expect_request_for(UT_IP_PEER);
+    ck_assert(arp_at(0, &v));
+    ck_assert_uint_eq(v.ip, UT_IP_PEER);
+    ck_assert(!v.reachable);
+    ck_assert_uint_eq(v.waiting, 1);
+    ck_assert_ptr_eq(v.nif, ut_nif);
+    ck_assert(!arp_at(1, &v));
+
+    clock_advance(UT_ARP_RETRY / 2);                /* before a retry: updated moves on */
+    inject_arp(ut_mac_us, ARP_OP_REPLY, ut_mac_peer, UT_IP_PEER, ut_mac_us, UT_IP_US);
+    expect_marked(ut_mac_peer, UT_IP_PEER, 0x31, 10);
+    ut_learn(UT_IP_GW, ut_mac_gw);
+    ck_assert(arp_at(0, &v) && arp_at(1, &v) && !arp_at(2, &v));
+    for (unsigned i = 0; arp_at(i, &v); i++) {
+        ck_assert(v.reachable);
+        ck_assert_uint_eq(v.waiting, 0);
+        ck_assert_uint_eq(v.updated, clock_now());
+        ck_assert_mem_eq(v.mac, v.ip == UT_IP_PEER ? ut_mac_peer : ut_mac_gw, 6);
+    }
+}
+END_TEST
+
 /* RFC 1122 3.3.1.2: off-link destinations resolve the gateway, not the destination. */
 START_TEST(test_arp_resolves_gateway_for_offlink)
 {
@@ -901,6 +930,7 @@ arp_suite(void)
     tcase_add_test(res, test_arp_pending_queue_bounded_then_flushed_in_order);
     tcase_add_test(res, test_arp_resolves_gateway_for_offlink);
     tcase_add_test(res, test_arp_merge_completes_pending_resolution);
+    tcase_add_test(res, test_arp_at_lists_entries);
     tcase_add_test(tim, test_arp_retry_then_resolve_fail);
     tcase_add_test(tim, test_arp_reply_after_retry_stops_retries);
     tcase_add_test(tim, test_arp_entry_expires_after_reachable);

@@ -776,10 +776,38 @@ START_TEST(test_udp_loopback_refused)
 }
 END_TEST
 
+/* udp_pcb_at: every pcb that has a port, once each, NULL past the last; a closed one is gone. */
+START_TEST(test_udp_pcb_at_lists_bound)
+{
+    struct sockaddr_in peer = sin_of(UT_IP_PEER, 53);
+    int a = udp_sock(0, 5000, false), b = ts_socket(AF_INET, SOCK_DGRAM, 0);
+    unsigned seen = 0;
+    const struct udp_pcb *q;
+
+    ck_assert_ptr_nonnull(udp_pcb_at(0));
+    ck_assert_ptr_null(udp_pcb_at(1));
+    ck_assert_int_eq(ts_connect(b, (struct sockaddr *)&peer, sizeof(peer)), 0);
+    for (unsigned i = 0; (q = udp_pcb_at(i)) != NULL; i++) {
+        if (q->lport == 5000 && !q->connected)
+            seen |= 1;
+        else if (q->connected && q->raddr == UT_IP_PEER && q->rport == 53)
+            seen |= 2;
+    }
+    ck_assert_uint_eq(seen, 3);
+    ck_assert_ptr_null(udp_pcb_at(2));
+    ck_assert_int_eq(ts_close(a), 0);
+    ck_assert_ptr_nonnull(udp_pcb_at(0));
+    ck_assert(udp_pcb_at(0)->connected);
+    ck_assert_ptr_null(udp_pcb_at(1));
+    ck_assert_int_eq(ts_close(b), 0);
+    ck_assert_ptr_null(udp_pcb_at(0));
+}
+END_TEST
+
 Suite *
 udp_suite(void)
 {
-    Suite *s = suite_create("udp");
+Suite *s = suite_create("udp");
     TCase *tc = ut_tcase("udp");
 
     tcase_add_test(tc, test_udp_parse_malformed);
@@ -807,6 +835,7 @@ udp_suite(void)
     tcase_add_test(tc, test_udp_rcvq_full_count);
     tcase_add_loop_test(tc, test_udp_loopback_own_address, 0, 2);
     tcase_add_test(tc, test_udp_loopback_refused);
+    tcase_add_test(tc, test_udp_pcb_at_lists_bound);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,32 +1,29 @@
 /*
- * status.c - the live state of the stack as one page (status.h): what
- * `ip addr`, `ip neigh`, `ip route`, `ss -tuan` and `nstat` show on Linux,
- * for tapstack, in HTML or plain text.
+ * status_page.c - the live state of the stack as one page (status_page.h):
+ * what `ip addr`, `ip neigh`, `ip route`, `ss -tuan` and `nstat` show on
+ * Linux, for tapstack, in HTML or plain text.
  *
- * Called by apps/http.c for GET /status. Uses only the inspection functions
- * of the other modules: netif_at, route_at, tcp_pcb_at for tables it lays out
- * itself, and arp_dump/udp_dump (which write to a FILE *) through fmemopen
- * over a bounded scratch buffer. Writes into the caller's buffer, never past
- * cap; allocates nothing. Leaves out on purpose: history (it is a snapshot),
- * and anything that would change state (no reset, no trace toggling).
+ * Called by apps/http.c for GET /status. The stack renders nothing itself: it
+ * offers inspection functions (netif_at, arp_at, route_at, tcp_pcb_at,
+ * udp_pcb_at, stats_ctr) and this file lays out what they return. Writes into
+ * the caller's buffer, never past cap; allocates nothing. Leaves out on
+ * purpose: history (it is a snapshot), and anything that would change state
+ * (no reset, no trace toggling).
  */
-#include "status.h"
-#include "arp.h"
-#include "clock.h"
-#include "netif.h"
-#include "pkb.h"
-#include "route.h"
-#include "socket.h"
-#include "stats.h"
-#include "tcp.h"
-#include "udp.h"
+#include "status_page.h"
+#include "../stack/arp.h"
+#include "../stack/clock.h"
+#include "../stack/netif.h"
+#include "../stack/pkb.h"
+#include "../stack/route.h"
+#include "../stack/socket.h"
+#include "../stack/stats.h"
+#include "../stack/tcp.h"
+#include "../stack/udp.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-/* A dump captured from a FILE * function: arp_dump and udp_dump print at most a line per entry. */
-#define STATUS_DUMP_MAX 32768
 
 /* The page being written: like snprintf, len counts what the whole page needs. */
 struct page {
@@ -181,33 +178,34 @@ table_end(struct page *pg)
         put(pg, "</table>\n");
 }
 
-/* What a FILE * dump function writes, captured (bounded) and put as preformatted text. */
+/*
+ * Preformatted lines, one per entry (the ARP cache, UDP sockets): pre_line
+ * for each, the first opening the block, then pre_end with how many there were.
+ */
 static void
-put_dump(struct page *pg, void (*dump)(FILE *), const char *empty)
+pre_end(struct page *pg, unsigned lines, const char *empty)
 {
-    static char scratch[STATUS_DUMP_MAX];
-    FILE *f = fmemopen(scratch, sizeof(scratch), "w");
-    long n;
-
-    if (f == NULL) {
-        put(pg, "%s(cannot capture: fmemopen failed)\n", pg->html ? "<p>" : "");
-        return;
-    }
-    dump(f);
-    fflush(f);
-    n = ftell(f);
-    fclose(f);
-    if (n <= 0) {
+    if (lines == 0)
         put(pg, pg->html ? "<p class=\"none\">%s</p>\n" : "  %s\n", empty);
-        return;
-    }
-    if ((size_t)n >= sizeof(scratch))
-        n = (long)sizeof(scratch) - 1;
-    if (pg->html)
-        put(pg, "<pre>");
-    put_text(pg, scratch, (size_t)n);
-    if (pg->html)
+    else if (pg->html)
         put(pg, "</pre>\n");
+}
+
+/* One line of a preformatted block, escaped like any text (names come from options). */
+static void __attribute__((format(printf, 3, 4)))
+pre_line(struct page *pg, unsigned index, const char *fmt, ...)
+{
+    char line[160];
+    va_list ap;
+    int n;
+
+    if (index == 0 && pg->html)
+        put(pg, "<pre>");
+    va_start(ap, fmt);
+    n = vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        put_text(pg, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 /* Sections ---------------------------------------------------------------- */
@@ -277,6 +275,25 @@ put_routes(struct page *pg)
     table_end(pg);
 }
 
+/* The ARP cache, a line per entry as arp_dump prints it. */
+static void
+put_arp(struct page *pg)
+{
+    char s[IP4_STRLEN], m[MAC_STRLEN];
+    struct arp_entry_view v;
+    uint64_t now = clock_now();
+    unsigned i;
+
+    section(pg, "ARP cache");
+    for (i = 0; arp_at(i, &v); i++) {
+        pre_line(pg, i, "%-15s %-17s %-10s %s age %llus waiting %zu\n", ip4_str(v.ip, s),
+                 v.reachable ? mac_str(v.mac, m) : "(incomplete)",
+                 v.reachable ? "reachable" : "incomplete", v.nif->name,
+                 (unsigned long long)((now - v.updated) / US_PER_SEC), v.waiting);
+    }
+    pre_end(pg, i, "empty");
+}
+
 /* TCP with RFC 9293's names; sequence numbers relative to ISS and IRS, as in the trace. */
 static void
 put_tcp(struct page *pg)
@@ -337,6 +354,26 @@ put_tcp(struct page *pg)
         put(pg, pg->html ? "<p class=\"none\">no control block in use</p>\n" : "  (none)\n");
 }
 
+/* UDP sockets that have a port, a line each as udp_dump prints it. */
+static void
+put_udp(struct page *pg)
+{
+    char s1[IP4_STRLEN], s2[IP4_STRLEN], peer[IP4_STRLEN + 8];
+    const struct udp_pcb *q;
+    unsigned i;
+
+    section(pg, "UDP sockets");
+    for (i = 0; (q = udp_pcb_at(i)) != NULL; i++) {
+        if (q->connected)
+            snprintf(peer, sizeof(peer), "%s:%u", ip4_str(q->raddr, s2), q->rport);
+        else
+            snprintf(peer, sizeof(peer), "*:*");
+        pre_line(pg, i, "udp fd %d %s:%u %s rcvq %zu/%zu (%zu bytes)\n", q->fd,
+                 ip4_str(q->laddr, s1), q->lport, peer, q->rcvq.len, q->rcvq_max, q->rcvq_bytes);
+    }
+    pre_end(pg, i, "none");
+}
+
 static void
 put_counters(struct page *pg)
 {
@@ -394,7 +431,7 @@ static const char html_head[] =
     "a snapshot taken when this page was asked for: reload to see it change</p>\n";
 
 size_t
-status_render(char *buf, size_t cap, bool html)
+status_page_render(char *buf, size_t cap, bool html)
 {
     struct page pg = { .buf = buf, .cap = cap, .len = 0, .html = html };
 
@@ -406,12 +443,10 @@ status_render(char *buf, size_t cap, bool html)
         put(&pg, "tapstack status\n");
     put_summary(&pg);
     put_interfaces(&pg);
-    section(&pg, "ARP cache");
-    put_dump(&pg, arp_dump, "empty");
+    put_arp(&pg);
     put_routes(&pg);
     put_tcp(&pg);
-    section(&pg, "UDP sockets");
-    put_dump(&pg, udp_dump, "none");
+    put_udp(&pg);
     put_counters(&pg);
     if (html)
         put(&pg, "</body>\n</html>\n");
