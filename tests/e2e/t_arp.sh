@@ -2,8 +2,8 @@
 # ARP end to end: arping gets exactly the stack's answers, a request for another address gets
 # none, a second host (the peer namespace) resolves and pings the stack, SIGINT ends it cleanly.
 # RFC 826 (ARP), RFC 1122 2.3.2 (ARP cache, queueing while resolving).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 lab_up
 stack_start

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Robustness: 10,000 random and almost-valid frames (tests/e2e/garbage.py). Afterwards the stack
+# Robustness: 10,000 random and almost-valid frames (probes/garbage.py). Afterwards the stack
 # still answers ping, its pkb pool is back to its idle count (once parked packets waiting for
 # ARP have timed out) and its RSS has not grown by more than 512 kB.
 # RFC 1122 1.2.2 (robustness principle), RFC 1122 2.3.2.2 (bounded ARP queue).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 GARBAGE_COUNT=${GARBAGE_COUNT:-10000}
 GARBAGE_SEED=${GARBAGE_SEED:-$(( (RANDOM << 15) | RANDOM ))}

@@ -16,8 +16,8 @@
 #    sock.table_full.
 # RFC 9293 3.10.7.1 (CLOSED: RST), 3.10.7.2 (LISTEN: no SYN, no answer), 3.8.6.1 (zero-window
 # probes), RFC 4987 (SYN flooding), RFC 1122 1.2.2 (robustness), RFC 1122 4.2.2.17.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 FLOOD_COUNT=${FLOOD_COUNT:-50000}
 FLOOD_GAP=u100                         # hping3 -i: 100 us between SYNs (~8,000/s here)
@@ -115,7 +115,7 @@ ping_loss() {
 part "1. SYN flood at the open echo port 7"
 
 rm -f "$TMP/echo.stop"
-timeout 60 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/hostile_echo_client.py" "$TMP/echo.stop" 40 \
+timeout 60 ip netns exec "$TS_NS" "$PY" "$PROBES/hostile_echo_client.py" "$TMP/echo.stop" 40 \
     >"$TMP/echo.out" 2>&1 &
 ECHO_PID=$!
 BG_PIDS+=("$ECHO_PID")
@@ -235,7 +235,7 @@ part "3. nmap NULL, FIN and Xmas scans"
 # The frames of part 5 are built from now on, in the background: scapy takes about 20 s for
 # 10,000 on this kind of machine, which parts 3 and 4 hide. They wait for fuzz.go to be sent.
 rm -f "$TMP/fuzz.go"
-timeout 150 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/hostile_fuzz.py" "$FUZZ_COUNT" "$FUZZ_SEED" \
+timeout 150 ip netns exec "$TS_NS" "$PY" "$PROBES/hostile_fuzz.py" "$FUZZ_COUNT" "$FUZZ_SEED" \
     "$TMP/fuzz.go" >"$TMP/fuzz.out" 2>&1 &
 FUZZ_PID=$!
 BG_PIDS+=("$FUZZ_PID")
@@ -267,7 +267,7 @@ part "4. a peer that keeps its window at 0"
 stack_snapshot "$TMP/z0" >/dev/null || note "stats snapshot failed"
 RSS_Z0=$(rss_kb)
 zero_window() {
-    timeout $((ZW_SECONDS + 20)) ip netns exec "$TS_NS" "$PY" "$E2E_DIR/hostile_zero_window.py" \
+    timeout $((ZW_SECONDS + 20)) ip netns exec "$TS_NS" "$PY" "$PROBES/hostile_zero_window.py" \
         "$ZW_SECONDS"
 }
 check zero_window.probes_back_off_connection_lives zero_window
@@ -324,7 +324,7 @@ stack_snapshot "$TMP/x0" >/dev/null || note "stats snapshot failed"
 CPU_X0=$(cpu_ticks)
 T_X0=$(date +%s.%N)
 exhaust() {
-    timeout 40 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/hostile_exhaust.py" 40 30
+    timeout 40 ip netns exec "$TS_NS" "$PY" "$PROBES/hostile_exhaust.py" 40 30
 }
 check sockets.40_clients_16_sockets_all_served_in_turn exhaust
 CPU_X1=$(cpu_ticks)

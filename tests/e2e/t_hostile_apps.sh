@@ -15,8 +15,8 @@
 #    --status-allow 10.0.0.1/32 the peer gets the very 404 of a missing file
 #    (http.status_denied).
 # RFC 9112 9.5 (a server may close idle connections), RFC 1122 1.2.2 (robustness).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 PEER_IP=${TS_PEER_IP%/*}
 WWW=$TMP/www
@@ -54,7 +54,7 @@ stack_start
 in_lab ping -c 1 -W 2 -q "$STACK_IP" >/dev/null || note "warm-up ping got no reply"
 stack_snapshot "$TMP/a0" >/dev/null || setup_fail "no stats from the stack"
 check idle_flood.curl_answered_while_held timeout 30 ip netns exec "$TS_NS" "$PY" \
-    "$E2E_DIR/hostile_idle_flood.py" "$STACK_IP" 7:60,9:60,19:20 0
+    "$PROBES/hostile_idle_flood.py" "$STACK_IP" 7:60,9:60,19:20 0
 stack_snapshot "$TMP/a1" >/dev/null || note "stats snapshot failed"
 check idle_flood.services_at_cap delta_is svc.at_cap -ge 2 "$TMP/a0" "$TMP/a1"
 check idle_flood.socket_table_never_full delta_is sock.table_full -eq 0 "$TMP/a0" "$TMP/a1"
@@ -79,7 +79,7 @@ stack_start --idle-timeout 2 --status-allow 10.0.0.1/32
 in_lab ping -c 1 -W 2 -q "$STACK_IP" >/dev/null || note "warm-up ping got no reply"
 stack_snapshot "$TMP/b0" >/dev/null || setup_fail "no stats from the stack"
 check idle_timeout.all_shed_within_12s timeout 30 ip netns exec "$TS_NS" "$PY" \
-    "$E2E_DIR/hostile_idle_flood.py" "$STACK_IP" 7:60,9:60 12
+    "$PROBES/hostile_idle_flood.py" "$STACK_IP" 7:60,9:60 12
 stack_snapshot "$TMP/b1" >/dev/null || note "stats snapshot failed"
 check idle_timeout.counted delta_is svc.idle_closed -ge 120 "$TMP/b0" "$TMP/b1"
 
@@ -104,7 +104,7 @@ part "2. 60 slow readers, --http-min-rate 1024,6"
 stack_start --http-root "$WWW" --http-min-rate 1024,6
 in_lab ping -c 1 -W 2 -q "$STACK_IP" >/dev/null || note "warm-up ping got no reply"
 stack_snapshot "$TMP/r0" >/dev/null || setup_fail "no stats from the stack"
-timeout 30 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/hostile_slow_readers.py" "$STACK_IP" \
+timeout 30 ip netns exec "$TS_NS" "$PY" "$PROBES/hostile_slow_readers.py" "$STACK_IP" \
     /big.bin 60 8 14 >"$TMP/readers.out" 2>&1 &
 READERS_PID=$!
 BG_PIDS+=("$READERS_PID")

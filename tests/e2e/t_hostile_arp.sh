@@ -13,8 +13,8 @@
 # /status shows it, the peer namespace still pings the stack, HTTP answers.
 # RFC 826 (merge rule) as Linux applies it with arp_accept=0 and a 1 s locktime; RFC 1122
 # 3.3.1.1 (on-link); RFC 5227 3 (gratuitous ARP).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 lab_up
 stack_start                    # the defaults: 64 entries, locktime 1000 ms

@@ -12,10 +12,10 @@
 #  3. a SYN announcing MSS 1 (hostile_mss_tiny.py): 48-byte segments, tcp.mss_clamped counted.
 # RFC 9293 3.7.1 and 3.8.6.1, RFC 1122 4.2.2.6 and 4.2.2.17, RFC 6691; Linux tcp_orphan_retries,
 # tcp_max_orphans, tcp_min_snd_mss (CVE-2019-11479).
-# shellcheck source=lib.sh disable=SC2317 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tcplib.sh
-. "$(dirname "$0")/tcplib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/tcplib.sh
+. "$(dirname "$0")/lib/tcplib.sh"
 
 ORPHAN_TIMEOUT=3
 mkdir -p "$TMP/www"

@@ -14,8 +14,8 @@
 # with Connection: close, shedding 200 idle connections) run last: each leaves a TIME-WAIT
 # control block in the server's TCP for 2*MSL.
 # RFC 9110, RFC 9112, RFC 9293; RFC 3986 (paths).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 BIN_DIR=$(dirname "$(readlink -f "$TAPSTACK")")
 MODE=${T_HTTP_SERVER:-stack}
@@ -72,7 +72,7 @@ URL=http://$SERVER
 raw() {
     local name=$1
     shift
-    in_lab "$PY" "$E2E_DIR/http_raw.py" "$SERVER" 80 "$@" >"$TMP/raw.$name" 2>&1
+    in_lab "$PY" "$PROBES/http_raw.py" "$SERVER" 80 "$@" >"$TMP/raw.$name" 2>&1
     cat "$TMP/raw.$name"
 }
 
@@ -417,7 +417,7 @@ check load.wrk_c20_connection_close wrk_run close 100 -t1 -c20 -d2s -H 'Connecti
 
 # 200 connections that never send: the bounded server sheds them, and still answers a new one.
 idle_crowd() {
-    timeout 90 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/http_idle.py" "$SERVER" 80 200 60
+    timeout 90 ip netns exec "$TS_NS" "$PY" "$PROBES/http_idle.py" "$SERVER" 80 200 60
 }
 check idle.sheds_200_idle_and_answers_curl idle_crowd
 

@@ -4,7 +4,7 @@
 # The document root is a temporary one holding a file, a directory, symlinks inside it, and
 # symlinks leading out: to a secret file outside (absolute and relative), to a directory outside,
 # "..", /etc, /proc/self/environ, an index.html pointing out. Every class of hostile target,
-# through curl --path-as-is and a raw socket (tests/e2e/http_dump.py, bytes as given): repeated
+# through curl --path-as-is and a raw socket (probes/http_dump.py, bytes as given): repeated
 # slashes (//etc/passwd: merged as nginx's merge_slashes, then nothing there), dot segments raw
 # and encoded, %2f %5c %00 and other encoded control bytes, backslashes, overlong and invalid
 # UTF-8 (%c0%af), a 10 KB path, /proc and /dev targets, absolute-form. Each gets its 400, 404
@@ -12,8 +12,8 @@
 # (also through an inside symlink and merged slashes) still gets 200; "//sub" redirects to
 # "/sub/", never to "//sub/" (another host). A document root of / or under /proc is refused
 # at start with a clear line. RFC 3986 3.3 (dot-segments), RFC 9110 15.5.5 (404).
-# shellcheck source=lib.sh disable=SC2317 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 BIN_DIR=$(dirname "$(readlink -f "$TAPSTACK")")
 WWW=$TMP/www
@@ -67,7 +67,7 @@ by_raw() {
     local want=$1 target=$2 line out
     N=$((N + 1))
     out=$TMP/resp.$N
-    line=$(in_lab "$PY" "$E2E_DIR/http_dump.py" "$SERVER" 80 "$target" "$out")
+    line=$(in_lab "$PY" "$PROBES/http_dump.py" "$SERVER" 80 "$target" "$out")
     echo "raw ${target:0:80} -> $line (want $want)"
     no_leak "$out" && [ "$(awk '{ print $2 }' <<<"$line")" = "$want" ]
 }

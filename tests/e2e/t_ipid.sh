@@ -5,8 +5,8 @@
 # from its own IDs (the idle scan, RFC 6274 3.5.2). Each host's own IDs do not repeat
 # (RFC 6864 4.1: unique per source, destination, protocol; the replies have DF clear).
 # The IDs are read from the stack's own capture (--pcap): the frames each host received.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 ROUNDS=20          # pings per host, alternating
 BURST=10           # pings from the peer between two of the lab host's

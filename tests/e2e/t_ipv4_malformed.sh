@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# IPv4/ICMP validation end to end: each malformed probe (scapy, tests/e2e/probe_*.py) gets no
+# IPv4/ICMP validation end to end: each malformed probe (scapy, probes/probe_*.py) gets no
 # answer and moves exactly its own drop counter; an unknown protocol gets an ICMP protocol
 # unreachable quoting the offending header. Every frame the stack sent is clean for tshark.
 # RFC 791, RFC 792, RFC 1122 3.2.1 and 3.2.2 (the RFC of each probe is in its opening comment).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 lab_up
 stack_start

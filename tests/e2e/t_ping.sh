@@ -3,8 +3,8 @@
 # MAC, not tap0's; nothing once it is stopped), payload sizes, 200 pings at 10 ms with no loss,
 # exact counters, no pkb leak, clean exit on SIGTERM, and a capture tshark finds clean.
 # RFC 792 (echo), RFC 1122 3.2.2.6 (a host MUST answer echo requests), RFC 826 (ARP).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 lab_up
 stack_start

@@ -7,8 +7,8 @@
 # served (its descriptor is opened before the drop); one closed to nobody itself is an error at
 # start. --user root keeps root and says so; an unknown user is a one-line error; --user without
 # root is a note.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 NOBODY_UID=$(id -u nobody)
 NOBODY_GID=$(id -g nobody)

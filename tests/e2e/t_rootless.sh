@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rootless: tap0 is created persistent and owned by "nobody"; the stack runs as nobody with no
 # capability at all (setpriv, inside the lab namespace), attaches to tap0 and answers ping.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 export TS_TAP_USER=nobody TS_PEER=0
 lab_up

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# TCP segment by segment: scapy probes (tests/e2e/tcp_*.py, helpers in tcp_peer.py) play a TCP
+# TCP segment by segment: scapy probes (probes/tcp_*.py, helpers in lib/tcp_peer.py) play a TCP
 # peer at 10.0.0.5 (an address the lab's kernel does not own, so it never interferes with RSTs
 # of its own) against the stack's echo (7) and HTTP (80) servers: the SYN-ACK and its MSS
 # option, the peer's MSS respected, RSTs for closed ports and stray ACKs, data both ways with the
@@ -8,10 +8,10 @@
 # (ignored) and exact (reset), SYN in ESTABLISHED, passive close and simultaneous close; the
 # counters each one moves, no leftover connection or pkb, a clean exit and a clean capture.
 # RFC 9293 (3.4-3.10), RFC 5961, RFC 6298, RFC 5681 4.2, RFC 879.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tcplib.sh
-. "$(dirname "$0")/tcplib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/tcplib.sh
+. "$(dirname "$0")/lib/tcplib.sh"
 
 lab_up
 stack_start

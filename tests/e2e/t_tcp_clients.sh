@@ -8,10 +8,10 @@
 # 2*MSL. Counters, no pkb left, tshark over each capture (no malformed frame, no bad checksum;
 # one kernel quirk excepted, see tcplib.sh).
 # RFC 9293, RFC 862/863/864, RFC 6298 (no timeouts on a clean link), RFC 9112 9.6.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tcplib.sh
-. "$(dirname "$0")/tcplib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/tcplib.sh
+. "$(dirname "$0")/lib/tcplib.sh"
 
 SIZE=$((10 * 1024 * 1024))
 T=30                                     # any one transfer, seconds

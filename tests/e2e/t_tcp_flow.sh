@@ -12,10 +12,10 @@
 # RFC 9293 3.8.6 (flow control, zero-window probing), RFC 1122 4.2.2.17, RFC 5681 3.2
 # (fast retransmit), RFC 2018 (SACK), RFC 8985 (RACK-TLP), RFC 6675, RFC 6298 5.5.
 # Captures judged by tshark (tcplib.sh).
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tcplib.sh
-. "$(dirname "$0")/tcplib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/tcplib.sh
+. "$(dirname "$0")/lib/tcplib.sh"
 
 FLOW_MB=${FLOW_MB:-50}
 SIZE=$((FLOW_MB * 1024 * 1024))
@@ -44,7 +44,7 @@ check stats.zero_window_no_timeout_drop delta_is tcp.timeout_drop -eq 0 "$TMP/z0
 never_reads() {
     local pid rc rss0 rss1 rss2 used total out
     stack_snapshot "$TMP/r0" >/dev/null || return 1
-    timeout 20 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/tcp_never_reads.py" 5 \
+    timeout 20 ip netns exec "$TS_NS" "$PY" "$PROBES/tcp_never_reads.py" 5 \
         >"$TMP/never.out" 2>&1 &
     pid=$!
     sleep 2

@@ -9,10 +9,10 @@
 # stack again with --no-sack: MSS alone on the SYN-ACK, no SACK blocks, and ss says no "sack".
 # Counters moved by each step, no pkb left, clean exits and captures.
 # RFC 2018, RFC 2883, RFC 8985 (RACK-TLP), RFC 6675, RFC 5681 3.1 and 4.2.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
-# shellcheck source=tcplib.sh
-. "$(dirname "$0")/tcplib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
+# shellcheck source=lib/tcplib.sh
+. "$(dirname "$0")/lib/tcplib.sh"
 
 # sack_probe NAME MODE [COUNTER OP N ...]: tcp_sack_peer.py MODE, then the counters it must have
 # moved (each its own check), from snapshots taken around it.

@@ -6,8 +6,8 @@
 # the peer namespace, a short udp_rr run, `tapstack --loopback` (no tap, no root), counters, no
 # pkb leak, and a capture tshark finds clean.
 # RFC 768, RFC 862/863 (echo, discard), RFC 1122 4.1.3.1/4.1.3.3/4.1.3.4/3.2.2, RFC 792.
-# shellcheck source=lib.sh disable=SC2317,SC2119 # check calls functions by name
-. "$(dirname "$0")/lib.sh"
+# shellcheck source=lib/lib.sh disable=SC2317,SC2119 # check calls functions by name
+. "$(dirname "$0")/lib/lib.sh"
 
 BIN_DIR=$(dirname "$(readlink -f "$TAPSTACK")")
 PEER=${TS_PEER_IP%/*}

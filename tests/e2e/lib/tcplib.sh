@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# tests/e2e/tcplib.sh: sourced by the TCP tests (t_tcp*.sh) after lib.sh.
+# tests/e2e/lib/tcplib.sh: sourced by the TCP tests (t_tcp*.sh) after lib.sh.
 
 # tcp_pcap_clean FILE: lib.sh's pcap_clean over every frame of FILE, with one exception for the
 # lab's Linux kernel, not the stack: when a TCP checksum folds to 0x0000, Linux's software

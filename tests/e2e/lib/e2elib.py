@@ -1,4 +1,4 @@
-# Shared helpers for the scapy probes in tests/e2e (not a test itself).
+# Shared helpers for the scapy probes in tests/e2e/probes (not a test itself).
 #
 # The probes run inside the lab namespace (ip netns exec $TS_NS /usr/bin/python3 probe.py). They
 # build frames with scapy, send them on the bridge with a raw AF_PACKET socket and listen on tap0

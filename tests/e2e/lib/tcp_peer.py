@@ -1,4 +1,4 @@
-# Shared helpers for the TCP scapy probes in tests/e2e (tcp_*.py; not a test itself).
+# Shared helpers for the TCP scapy probes in tests/e2e/probes (tcp_*.py; not a test itself).
 #
 # A hand-driven TCP peer at 10.0.0.5, an address no one in the lab owns. Segments from
 # 10.0.0.1 would not do: the lab's kernel owns that address, has no socket for our connections

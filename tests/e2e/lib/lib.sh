@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# tests/e2e/lib.sh: sourced by every tests/e2e/t_*.sh.
+# tests/e2e/lib/lib.sh: sourced by every tests/e2e/t_*.sh.
 #
 # Gives each test its own lab (netns tst<PID>lab + tst<PID>peer, through scripts/lab.sh), runs
 # tapstack in it in the background, and offers: check NAME CMD... (prints PASS/FAIL NAME and
@@ -14,7 +14,8 @@
 set -u
 set -o pipefail
 
-E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)   # tests/e2e (this file is in lib/)
+PROBES=$E2E_DIR/probes                   # the python scripts the tests run
 REPO=$(cd "$E2E_DIR/../.." && pwd)
 LAB_SH=$REPO/scripts/lab.sh
 TAPSTACK=${TAPSTACK:-$REPO/tapstack}
@@ -31,6 +32,7 @@ STACK_MAC=02:74:73:00:00:02              # tapstack's default MAC
 HOST_IP=10.0.0.1
 export E2E_STACK_IP=$STACK_IP E2E_STACK_MAC=$STACK_MAC E2E_HOST_IP=$HOST_IP
 export PYTHONDONTWRITEBYTECODE=1         # no __pycache__ in the repo
+export PYTHONPATH=$E2E_DIR/lib           # the probes import e2elib and tcp_peer from lib/
 
 E2E_CMD_TIMEOUT=${E2E_CMD_TIMEOUT:-30}   # any single command
 E2E_STACK_MAX=${E2E_STACK_MAX:-600}      # a stack outliving its test is killed after this
@@ -95,11 +97,11 @@ in_peer() {
     timeout "$E2E_CMD_TIMEOUT" ip netns exec "$TS_PEER_NS" "$@"
 }
 
-# probe SCRIPT.py [ARGS...]: a scapy probe from tests/e2e, run in the lab namespace.
+# probe SCRIPT.py [ARGS...]: a scapy probe from tests/e2e/probes, run in the lab namespace.
 probe() {
     local script=$1
     shift
-    timeout 60 ip netns exec "$TS_NS" "$PY" "$E2E_DIR/$script" "$@"
+    timeout 60 ip netns exec "$TS_NS" "$PY" "$PROBES/$script" "$@"
 }
 
 lab_up() {
