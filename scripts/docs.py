@@ -50,7 +50,7 @@ ALLOWED_FUNCS = {
     "malloc", "free", "printf", "fprintf", "snprintf", "strtol", "strtoul", "exit", "abort",
     "assert", "memcpy", "memset", "htons", "ntohs", "htonl", "ntohl", "rand", "time",
     "clock_gettime", "gettimeofday", "fork", "exec", "execve", "kill", "signal", "sigaction",
-    "setuid", "setgid", "setgroups", "getpwnam", "prctl", "syscall", "memfd_create", "fmemopen",
+    "setuid", "setgid", "setgroups", "getpwnam", "prctl", "syscall", "memfd_create",
     "pcap_open_offline", "pcap_next_ex", "pcap_dump", "pcap_dump_open", "readlink", "faccessat",
     "srunner_run_all", "ck_assert", "ck_assert_int_eq", "ck_assert_uint_eq", "tcase_add_test",
     "suite_create", "main", "sendmsg", "recvmsg", "writev", "readv", "mmap", "usleep", "sleep",
