@@ -322,7 +322,8 @@ static const struct opt_def opt_table[] = {
     FN("route", "N/P via G", parse_route, "a static route through gateway G (repeatable), e.g.\n"
        "--route 192.168.5.0/24 via 10.0.0.1; G must be on the --ip subnet"),
     FN("mac", "M", parse_mac, "the stack's MAC (default " DEFAULT_MAC ", never the tap's own)"),
-    FLAG("loopback", &opts.loopback, "no tap, no root: only lo 127.0.0.1/8, the servers below and a\n"
+    FLAG("loopback", &opts.loopback,
+         "no tap, no root: only lo 127.0.0.1/8, the servers below and a\n"
          "client that sends datagrams to 127.0.0.1:7 and prints the\n"
          "echoes, trace on; exits 0 once everything came back"),
     FLAG("stay", &opts.stay, "with --loopback: keep serving after the client is done"),
@@ -334,10 +335,13 @@ static const struct opt_def opt_table[] = {
     { "sockets", "N", OPT_NUM, &opts.sockets, 4, 4096, "a number", &opts.sockets_given, NULL,
       "size of the socket table (default: what the servers may hold,\n"
       "%u with the defaults below; 4..4096)" },
-    FN("connect", "A:P", parse_connect, "also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
+    FN("connect", "A:P", parse_connect,
+       "also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
        "print what comes back, exit 0 when the server closes"),
-    STR("send", "TEXT", &tcp_client_message, "what --connect sends (default \"hello from tapstack\")"),
-    FN("impair", "SPEC", parse_impair, "impair the interface in both directions, seeded by --seed:\n"
+    STR("send", "TEXT", &tcp_client_message,
+        "what --connect sends (default \"hello from tapstack\")"),
+    FN("impair", "SPEC", parse_impair,
+       "impair the interface in both directions, seeded by --seed:\n"
        "drop=1%%,dup=0.5%%,reorder=1%%,delay=5ms,jitter=1ms,corrupt=0.1%%"),
     FN("seed", "N", parse_seed, "seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
        "1 with --replay)"),
@@ -371,7 +375,8 @@ static const struct opt_def opt_table[] = {
         "close idle HTTP connections after S seconds (default %u)"),
     NUM("http-max-conns", "N", &http_max_conns, 1, 1024, "a number",
         "HTTP connections served at once (default %u, 1..1024)"),
-    STR("user", "NAME", &opts.user, "started as root: once the tap, files and sockets are open, run\n"
+    STR("user", "NAME", &opts.user,
+        "started as root: once the tap, files and sockets are open, run\n"
         "as NAME, with no group and no capability (default nobody);\n"
         "--user root keeps root. Ignored, with a note, when not root"),
     FN("http-min-rate", "B[,S]", parse_min_rate,
@@ -392,7 +397,8 @@ static const struct opt_def opt_table[] = {
     STR("replay", "IN.pcap", &opts.replay,
         "replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
         "at its own timestamp (docs/replay.md)"),
-    STR("write", "OUT.pcap", &opts.write, "with --replay: write the frames the stack sent to OUT.pcap"),
+    STR("write", "OUT.pcap", &opts.write,
+        "with --replay: write the frames the stack sent to OUT.pcap"),
     NUM("drain", "S", &opts.drain_s, 0, 3600, "seconds",
         "with --replay: run the clock S seconds past the last frame\n"
         "so late timers fire (default %u, 0..3600)"),
