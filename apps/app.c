@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct watch {
@@ -154,4 +155,19 @@ app_exit_requested(int *status)
     if (exit_asked && status)
         *status = exit_status;
     return exit_asked;
+}
+
+int
+app_parse_num(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || n < lo || n > hi) {
+        return -1;
+    }
+    *out = n;
+    return 0;
 }

@@ -91,6 +91,10 @@ void app_unwatch(int fd);
  */
 int app_poll(int timeout_ms);
 
+/* The decimal number in s, lo to hi, in *out: 0, or -1 if s is not one (empty, trailing
+ * bytes, overflow, out of range). The one number parser of the command lines. */
+int app_parse_num(const char *s, long lo, long hi, long *out);
+
 /* An app asks the program to end with this exit status (the --loopback client). */
 void app_exit(int status);
 /* True once an app asked to end; *status gets its exit status. */

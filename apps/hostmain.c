@@ -38,12 +38,9 @@ usage(FILE *f)
 static unsigned short
 parse_port(const char *s)
 {
-    char *end;
     long v;
 
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end != '\0' || v < 1 || v > 65535) {
+    if (app_parse_num(s, 1, 65535, &v) < 0) {
         fprintf(stderr, "echo-host: bad port '%s': expected 1..65535\n", s);
         exit(2);
     }

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE               /* memmem */
 #include "http_parse.h"
+#include "../stack/ts.h"              /* hex_digit */
 
 #include <stdint.h>
 #include <string.h>
@@ -30,18 +31,6 @@ static bool
 is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
-}
-
-static int
-hex_value(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static unsigned char
@@ -295,8 +284,8 @@ decode_path(const char *src, size_t n, char *dst, size_t cap)
 
             if (n - i < 3)
                 return -400;                /* RFC 3986 2.1: '%' needs two hex digits */
-            hi = hex_value((unsigned char)src[i + 1]);
-            lo = hex_value((unsigned char)src[i + 2]);
+            hi = hex_digit((unsigned char)src[i + 1]);
+            lo = hex_digit((unsigned char)src[i + 2]);
             if (hi < 0 || lo < 0)
                 return -400;
             c = (unsigned char)(hi * 16 + lo);

@@ -44,16 +44,13 @@ usage(FILE *f)
             http_root, http_idle_timeout, http_max_conns, APP_WATCH_MAX - 1);
 }
 
-static unsigned long
-parse_num(const char *what, const char *s, unsigned long lo, unsigned long hi)
+static long
+parse_num(const char *what, const char *s, long lo, long hi)
 {
-    char *end;
-    unsigned long v;
+    long v;
 
-    errno = 0;
-    v = strtoul(s, &end, 10);
-    if (errno || *end != '\0' || end == s || s[0] == '-' || v < lo || v > hi) {
-        fprintf(stderr, "http-host: bad %s '%s': expected %lu..%lu\n", what, s, lo, hi);
+    if (app_parse_num(s, lo, hi, &v) < 0) {
+        fprintf(stderr, "http-host: bad %s '%s': expected %ld..%ld\n", what, s, lo, hi);
         exit(2);
     }
     return v;

@@ -37,6 +37,7 @@
 #define DEFAULT_MAC "02:74:73:00:00:02"   /* locally administered; "ts" */
 #define LISTEN_BACKLOGS (4 * 128)         /* TCP control blocks the four listen backlogs may hold */
 #define TCP_PCBS_MIN_DEFAULT 1024         /* --tcp-pcbs default: at least this */
+#define DRAIN_DEFAULT_S 5                 /* --drain default, seconds */
 
 struct static_route {
     uint32_t dst;
@@ -56,7 +57,7 @@ struct options {
     bool trace;
     bool stats;
     const char *pcap;
-    size_t pkbs;
+    unsigned pkbs;
     unsigned sockets;
     struct static_route routes[ROUTE_MAX];
     int nroutes;
@@ -82,102 +83,9 @@ struct options {
     unsigned max_orphans;     /* --tcp-max-orphans N (0: a quarter of --tcp-pcbs) */
 };
 
-/* Long options without a letter (values clear of the letters'). */
-enum {
-    OPT_IDLE_TIMEOUT = 1000,
-    OPT_SVC_MAX_CONNS,
-    OPT_HTTP_MIN_RATE,
-    OPT_STATUS_ALLOW,
-    OPT_ARP_LOCKTIME,
-    OPT_TCP_ORPHAN_TIMEOUT,
-    OPT_TCP_MAX_ORPHANS,
-};
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t dump_requested;
-
-static void
-usage(FILE *f)
-{
-    fprintf(f,
-        "usage: tapstack --tap NAME --ip A.B.C.D/PREFIX [options]\n"
-        "       tapstack --loopback [--stay] [--trace] [--pcap FILE] [--stats]\n"
-        "\n"
-        "A teaching TCP/IP stack in one process, attached to a Linux tap device.\n"
-        "Run it inside the lab namespace: ip netns exec tslab ./tapstack --tap tap0 \\\n"
-        "    --ip 10.0.0.2/24 --gw 10.0.0.1     (or simply: make run)\n"
-        "Then, from the lab: ping 10.0.0.2, or nc -u 10.0.0.2 7 (UDP echo).\n"
-        "\n"
-        "  --tap NAME        tap device to attach to (created if it does not exist)\n"
-        "  --ip A/P          the stack's address and prefix length, e.g. 10.0.0.2/24\n"
-        "  --gw A            default gateway (the same as --route default via A)\n"
-        "  --route N/P via G a static route through gateway G (repeatable), e.g.\n"
-        "                    --route 192.168.5.0/24 via 10.0.0.1; G must be on the --ip subnet\n"
-        "  --mac M           the stack's MAC (default " DEFAULT_MAC ", never the tap's own)\n"
-        "  --loopback        no tap, no root: only lo 127.0.0.1/8, the servers below and a\n"
-        "                    client that sends datagrams to 127.0.0.1:7 and prints the\n"
-        "                    echoes, trace on; exits 0 once everything came back\n"
-        "  --stay            with --loopback: keep serving after the client is done\n"
-        "  --trace           print every frame decoded layer by layer, and every drop\n"
-        "  --pcap FILE       capture every frame in and out to FILE (tcpdump format)\n"
-        "  --stats           print the counters on exit (kill -USR1 prints them any time)\n"
-        "  --pkbs N          packet buffers in the pool (default 1024, 16..65536)\n"
-        "  --sockets N       size of the socket table (default: what the servers may hold,\n"
-        "                    128 with the defaults below; 4..4096)\n"
-        "  --connect A:P     also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
-        "                    print what comes back, exit 0 when the server closes\n"
-        "  --send TEXT       what --connect sends (default \"hello from tapstack\")\n"
-        "  --impair SPEC     impair the interface in both directions, seeded by --seed:\n"
-        "                    drop=1%%,dup=0.5%%,reorder=1%%,delay=5ms,jitter=1ms,corrupt=0.1%%\n"
-        "  --seed N          seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
-        "                    1 with --replay)\n"
-        "  --msl MS          maximum segment lifetime; TIME-WAIT lasts 2*MSL (default 30000)\n"
-        "  --rto-min MS      smallest retransmission timeout (default 1000, RFC 6298 2.4;\n"
-        "                    Linux uses 200), 10..60000\n"
-        "  --no-sack         neither offer nor accept SACK (RFC 2018): loss recovery is\n"
-        "                    then NewReno (RFC 6582) instead of SACK + RACK-TLP\n"
-        "  --arp-locktime MS an ARP entry whose MAC changed keeps it at least this long:\n"
-        "                    later replies are ignored, so the first one wins (default 1000,\n"
-        "                    as Linux; 1..600000)\n"
-        "  --tcp-pcbs N      TCP control blocks: connections, listeners and TIME-WAIT\n"
-        "                    together (default 1024, or --sockets + 512 if more; 4..8192;\n"
-        "                    128 KiB of buffers each, touched only as data passes)\n"
-        "  --tcp-orphan-timeout S  reset a connection its app has closed once it makes no\n"
-        "                    progress for S seconds (zero window, dead peer, FIN-WAIT-2;\n"
-        "                    default 60, 1..3600)\n"
-        "  --tcp-max-orphans N  connections closed by their app and not yet done, at most;\n"
-        "                    past it the oldest is reset (default a quarter of --tcp-pcbs,\n"
-        "                    1..8192)\n"
-        "  --http-port N     the HTTP server's port (default 80)\n"
-        "  --http-root DIR   the HTTP server's document root (default apps/www)\n"
-        "  --http-idle-timeout S  close idle HTTP connections after S seconds (default 10)\n"
-        "  --http-max-conns N     HTTP connections served at once (default 48, 1..1024)\n"
-        "  --user NAME       started as root: once the tap, files and sockets are open, run\n"
-        "                    as NAME, with no group and no capability (default nobody);\n"
-        "                    --user root keeps root. Ignored, with a note, when not root\n"
-        "  --http-min-rate B[,S]  a response must average B bytes/s over every S seconds of\n"
-        "                    sending, or it is closed; the slowest makes room when all\n"
-        "                    slots are full (default 1024,10; S 2..60; 0 turns it off)\n"
-        "  --status-allow LIST    who may read /status: CIDRs or addresses, comma separated,\n"
-        "                    or none (default: the stack's own subnet and 127.0.0.0/8);\n"
-        "                    others get 404\n"
-        "  --idle-timeout S  TCP echo, discard and chargen close a connection idle for S\n"
-        "                    seconds (default 60, 1..86400)\n"
-        "  --svc-max-conns N connections at once per TCP echo, discard, chargen (default 24,\n"
-        "                    1..1024); newcomers wait in the listen backlog. --sockets and\n"
-        "                    --tcp-pcbs, unless given, follow from these and --http-max-conns\n"
-        "  --replay IN.pcap  replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
-        "                    at its own timestamp (docs/replay.md)\n"
-        "  --write OUT.pcap  with --replay: write the frames the stack sent to OUT.pcap\n"
-        "  --drain S         with --replay: run the clock S seconds past the last frame\n"
-        "                    so late timers fire (default 5, 0..3600)\n"
-        "  -h, --help        this text\n"
-        "\n"
-        "Services, on every address of the stack: echo on port 7 (UDP and TCP, RFC 862),\n"
-        "discard on port 9 (UDP and TCP, RFC 863), chargen on TCP port 19 (RFC 864),\n"
-        "HTTP on port 80 (GET/HEAD, /status shows the stack's state).\n"
-        "Prints 'tapstack: ready ...' when it can take traffic. Ctrl-C stops it.\n");
-}
 
 static void __attribute__((noreturn))
 die_usage(const char *fmt, const char *arg)
@@ -188,29 +96,11 @@ die_usage(const char *fmt, const char *arg)
     exit(2);
 }
 
-/* The number in arg, lo to hi, or a one-line error naming the option, and exit 2. */
-static long
-opt_long(const char *opt, const char *arg, long lo, long hi, const char *what)
-{
-    char *end;
-    long n;
-
-    errno = 0;
-    n = strtol(arg, &end, 10);
-    if (errno || end == arg || *end != '\0' || n < lo || n > hi) {
-        fprintf(stderr, "tapstack: bad %s '%s': expected %s from %ld to %ld "
-                "(see tapstack --help)\n", opt, arg, what, lo, hi);
-        exit(2);
-    }
-    return n;
-}
-
 static int
 parse_cidr(const char *s, uint32_t *ip, uint8_t *prefix)
 {
     char buf[32];
     const char *slash = strchr(s, '/');
-    char *end;
     long p;
 
     if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
@@ -219,34 +109,104 @@ parse_cidr(const char *s, uint32_t *ip, uint8_t *prefix)
     buf[slash - s] = '\0';
     if (ip4_parse_str(buf, ip) != TS_OK)
         return -1;
-    errno = 0;
-    p = strtol(slash + 1, &end, 10);
-    if (errno || *end != '\0' || end == slash + 1 || p < 1 || p > 32)
+    if (app_parse_num(slash + 1, 1, 32, &p) < 0)
         return -1;
     *prefix = (uint8_t)p;
     return 0;
 }
 
-/* "--route N/P via G": the route in s, or (s without " via ") in argv[*next..]. */
+/* Options with a syntax of their own --------------------------------------- */
+
+static struct options opts;     /* what parse_options fills */
+static int cmd_argc;            /* --route reads the words after its value */
+static char **cmd_argv;
+
 static void
-parse_route(const char *s, char **argv, int argc, int *next, struct options *o)
+parse_ip(const char *s)
+{
+    if (parse_cidr(s, &opts.ip, &opts.prefix) < 0)
+        die_usage("bad --ip '%s': expected A.B.C.D/PREFIX, e.g. 10.0.0.2/24", s);
+}
+
+static void
+parse_gw(const char *s)
+{
+    if (ip4_parse_str(s, &opts.gw) != TS_OK)
+        die_usage("bad --gw '%s': expected A.B.C.D", s);
+}
+
+static void
+parse_mac(const char *s)
+{
+    if (mac_parse_str(s, opts.mac) != TS_OK)
+        die_usage("bad --mac '%s': expected six hex pairs like 02:00:00:00:00:01", s);
+    if (opts.mac[0] & 1)
+        die_usage("bad --mac '%s': a multicast address cannot be a station's MAC", s);
+    opts.mac_given = true;
+}
+
+static void
+parse_seed(const char *s)
+{
+    char *end;
+
+    errno = 0;
+    opts.seed = strtoull(s, &end, 10);            /* 64 bits: wider than app_parse_num */
+    if (errno || *end != '\0' || end == s || opts.seed == 0)
+        die_usage("bad --seed '%s': expected a number from 1 to 2^64-1", s);
+    opts.seed_given = true;
+}
+
+static void
+parse_impair(const char *s)
+{
+    char why[200];
+
+    if (impair_parse(s, &opts.impair_cfg, why, sizeof(why)) < 0) {
+        fprintf(stderr, "tapstack: %s (see tapstack --help)\n", why);
+        exit(2);
+    }
+    opts.impair = true;
+}
+
+/* "--connect A.B.C.D:PORT" */
+static void
+parse_connect(const char *s)
+{
+    char host[32];
+    const char *colon = strrchr(s, ':');
+    long n;
+
+    if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+        die_usage("bad --connect '%s': expected A.B.C.D:PORT", s);
+    memcpy(host, s, (size_t)(colon - s));
+    host[colon - s] = '\0';
+    if (ip4_parse_str(host, &tcp_client_ip) != TS_OK || app_parse_num(colon + 1, 1, 65535, &n) < 0)
+        die_usage("bad --connect '%s': expected A.B.C.D:PORT", s);
+    tcp_client_port = (unsigned short)n;
+    opts.connect = true;
+}
+
+/* "--route N/P via G": the route in s, or (s without " via ") in the next two words. */
+static void
+parse_route(const char *s)
 {
     char net[64], via[16], gw[32];
     struct static_route *r;
 
-    if (o->nroutes == ROUTE_MAX)
+    if (opts.nroutes == ROUTE_MAX)
         die_usage("too many --route options (at most %s)", "16");
-    r = &o->routes[o->nroutes];
+    r = &opts.routes[opts.nroutes];
     if (strchr(s, ' ') != NULL) {
         if (sscanf(s, "%63s %15s %31s", net, via, gw) != 3)
             die_usage("bad --route '%s': expected N/P via GATEWAY", s);
     } else {
-        if (*next + 1 >= argc)
+        if (optind + 1 >= cmd_argc)
             die_usage("--route %s needs 'via GATEWAY' after it", s);
         snprintf(net, sizeof(net), "%s", s);
-        snprintf(via, sizeof(via), "%s", argv[*next]);
-        snprintf(gw, sizeof(gw), "%s", argv[*next + 1]);
-        *next += 2;
+        snprintf(via, sizeof(via), "%s", cmd_argv[optind]);
+        snprintf(gw, sizeof(gw), "%s", cmd_argv[optind + 1]);
+        optind += 2;
     }
     if (strcmp(via, "via") != 0)
         die_usage("bad --route: expected 'via' after the network, got '%s'", via);
@@ -260,8 +220,9 @@ parse_route(const char *s, char **argv, int argc, int *next, struct options *o)
     }
     if (ip4_parse_str(gw, &r->gw) != TS_OK)
         die_usage("bad --route gateway '%s': expected A.B.C.D", gw);
-    o->nroutes++;
+    opts.nroutes++;
 }
+
 
 /* "--http-min-rate BYTES[,SECONDS]" */
 static void
@@ -287,8 +248,9 @@ parse_min_rate(const char *s)
 
 /* "--status-allow 10.0.0.0/24,10.0.1.7" or "none": the networks that may read /status. */
 static void
-parse_allow(const char *s, struct options *o)
+parse_allow(const char *s)
 {
+    struct options *o = &opts;
     char buf[256], *save = NULL;
 
     if (o->nallow < 0)
@@ -323,224 +285,252 @@ parse_allow(const char *s, struct options *o)
         die_usage("bad --status-allow '%s': no network in it", s);
 }
 
-static void
-parse_options(int argc, char **argv, struct options *o)
+
+/* The option table --------------------------------------------------------- */
+
+enum opt_kind {
+    OPT_FLAG,                 /* no value: sets the bool at dst */
+    OPT_STR,                  /* the value itself, at the const char * at dst */
+    OPT_NUM,                  /* a number from lo to hi, at the unsigned at dst */
+    OPT_PORT,                 /* a number from lo to hi, at the unsigned short at dst */
+    OPT_FN,                   /* a syntax of its own: parse(value) */
+    OPT_HELP,                 /* -h, --help */
+};
+
+struct opt_def {
+    const char *name;         /* --name */
+    const char *arg;          /* the value's name in --help (NULL: no value) */
+    enum opt_kind kind;
+    void *dst;                /* where the value goes (OPT_FLAG, OPT_STR, OPT_NUM, OPT_PORT) */
+    long lo, hi;              /* OPT_NUM, OPT_PORT: the range */
+    const char *unit;         /* OPT_NUM, OPT_PORT: what the error says is expected */
+    bool *given;              /* set to true when the option is given (may be NULL) */
+    void (*parse)(const char *arg);     /* OPT_FN */
+    const char *help;         /* --help text, a printf format: %u is the default */
+};
+
+#define FLAG(n, d, h)               { n, NULL, OPT_FLAG, d, 0, 0, NULL, NULL, NULL, h }
+#define STR(n, a, d, h)             { n, a, OPT_STR, d, 0, 0, NULL, NULL, NULL, h }
+#define NUM(n, a, d, lo, hi, u, h)  { n, a, OPT_NUM, d, lo, hi, u, NULL, NULL, h }
+#define FN(n, a, f, h)              { n, a, OPT_FN, NULL, 0, 0, NULL, NULL, f, h }
+
+/* Every option, in --help's order: getopt_long's array, the parse and --help come from here. */
+static const struct opt_def opt_table[] = {
+    STR("tap", "NAME", &opts.tap, "tap device to attach to (created if it does not exist)"),
+    FN("ip", "A/P", parse_ip, "the stack's address and prefix length, e.g. 10.0.0.2/24"),
+    FN("gw", "A", parse_gw, "default gateway (the same as --route default via A)"),
+    FN("route", "N/P via G", parse_route, "a static route through gateway G (repeatable), e.g.\n"
+       "--route 192.168.5.0/24 via 10.0.0.1; G must be on the --ip subnet"),
+    FN("mac", "M", parse_mac, "the stack's MAC (default " DEFAULT_MAC ", never the tap's own)"),
+    FLAG("loopback", &opts.loopback,
+         "no tap, no root: only lo 127.0.0.1/8, the servers below and a\n"
+         "client that sends datagrams to 127.0.0.1:7 and prints the\n"
+         "echoes, trace on; exits 0 once everything came back"),
+    FLAG("stay", &opts.stay, "with --loopback: keep serving after the client is done"),
+    FLAG("trace", &opts.trace, "print every frame decoded layer by layer, and every drop"),
+    STR("pcap", "FILE", &opts.pcap, "capture every frame in and out to FILE (tcpdump format)"),
+    FLAG("stats", &opts.stats, "print the counters on exit (kill -USR1 prints them any time)"),
+    NUM("pkbs", "N", &opts.pkbs, 16, 65536, "a number",
+        "packet buffers in the pool (default %u, 16..65536)"),
+    { "sockets", "N", OPT_NUM, &opts.sockets, 4, 4096, "a number", &opts.sockets_given, NULL,
+      "size of the socket table (default: what the servers may hold,\n"
+      "%u with the defaults below; 4..4096)" },
+    FN("connect", "A:P", parse_connect,
+       "also run a TCP client: connect to A:P, send a line (--send TEXT),\n"
+       "print what comes back, exit 0 when the server closes"),
+    STR("send", "TEXT", &tcp_client_message,
+        "what --connect sends (default \"hello from tapstack\")"),
+    FN("impair", "SPEC", parse_impair,
+       "impair the interface in both directions, seeded by --seed:\n"
+       "drop=1%%,dup=0.5%%,reorder=1%%,delay=5ms,jitter=1ms,corrupt=0.1%%"),
+    FN("seed", "N", parse_seed, "seed for ISNs, ports, IP IDs and --impair (default: the clock;\n"
+       "1 with --replay)"),
+    NUM("msl", "MS", &opts.msl_ms, 1, 600000, "milliseconds",
+        "maximum segment lifetime; TIME-WAIT lasts 2*MSL (default %u)"),
+    NUM("rto-min", "MS", &opts.rto_min_ms, 10, 60000, "milliseconds",
+        "smallest retransmission timeout (default %u, RFC 6298 2.4;\n"
+        "Linux uses 200), 10..60000"),
+    FLAG("no-sack", &opts.no_sack, "neither offer nor accept SACK (RFC 2018): loss recovery is\n"
+         "then NewReno (RFC 6582) instead of SACK + RACK-TLP"),
+    NUM("arp-locktime", "MS", &opts.arp_locktime_ms, 1, 600000, "milliseconds",
+        "an ARP entry whose MAC changed keeps it at least this long:\n"
+        "later replies are ignored, so the first one wins (default %u,\n"
+        "as Linux; 1..600000)"),
+    { "tcp-pcbs", "N", OPT_NUM, &opts.tcp_pcbs, 4, 8192, "a number", &opts.tcp_pcbs_given, NULL,
+      "TCP control blocks: connections, listeners and TIME-WAIT\n"
+      "together (default %u, or --sockets + 512 if more; 4..8192;\n"
+      "128 KiB of buffers each, touched only as data passes)" },
+    NUM("tcp-orphan-timeout", "S", &opts.orphan_timeout_s, 1, 3600, "seconds",
+        "reset a connection its app has closed once it makes no\n"
+        "progress for S seconds (zero window, dead peer, FIN-WAIT-2;\n"
+        "default %u, 1..3600)"),
+    NUM("tcp-max-orphans", "N", &opts.max_orphans, 1, 8192, "a number",
+        "connections closed by their app and not yet done, at most;\n"
+        "past it the oldest is reset (default a quarter of --tcp-pcbs,\n"
+        "1..8192)"),
+    { "http-port", "N", OPT_PORT, &http_port, 1, 65535, "a port", NULL, NULL,
+      "the HTTP server's port (default %u)" },
+    STR("http-root", "DIR", &http_root, "the HTTP server's document root (default apps/www)"),
+    NUM("http-idle-timeout", "S", &http_idle_timeout, 1, 86400, "seconds",
+        "close idle HTTP connections after S seconds (default %u)"),
+    NUM("http-max-conns", "N", &http_max_conns, 1, 1024, "a number",
+        "HTTP connections served at once (default %u, 1..1024)"),
+    STR("user", "NAME", &opts.user,
+        "started as root: once the tap, files and sockets are open, run\n"
+        "as NAME, with no group and no capability (default nobody);\n"
+        "--user root keeps root. Ignored, with a note, when not root"),
+    FN("http-min-rate", "B[,S]", parse_min_rate,
+       "a response must average B bytes/s over every S seconds of\n"
+       "sending, or it is closed; the slowest makes room when all\n"
+       "slots are full (default 1024,10; S 2..60; 0 turns it off)"),
+    FN("status-allow", "LIST", parse_allow,
+       "who may read /status: CIDRs or addresses, comma separated,\n"
+       "or none (default: the stack's own subnet and 127.0.0.0/8);\n"
+       "others get 404"),
+    NUM("idle-timeout", "S", &stream_idle_timeout, 1, 86400, "seconds",
+        "TCP echo, discard and chargen close a connection idle for S\n"
+        "seconds (default %u, 1..86400)"),
+    NUM("svc-max-conns", "N", &stream_max_conns, 1, 1024, "a number",
+        "connections at once per TCP echo, discard, chargen (default %u,\n"
+        "1..1024); newcomers wait in the listen backlog. --sockets and\n"
+        "--tcp-pcbs, unless given, follow from these and --http-max-conns"),
+    STR("replay", "IN.pcap", &opts.replay,
+        "replay: no tap; frames come from IN.pcap on a virtual clock, each\n"
+        "at its own timestamp (docs/replay.md)"),
+    STR("write", "OUT.pcap", &opts.write,
+        "with --replay: write the frames the stack sent to OUT.pcap"),
+    NUM("drain", "S", &opts.drain_s, 0, 3600, "seconds",
+        "with --replay: run the clock S seconds past the last frame\n"
+        "so late timers fire (default %u, 0..3600)"),
+    { "help", NULL, OPT_HELP, NULL, 0, 0, NULL, NULL, NULL, "this text" },
+};
+
+#define NOPTS ARRAY_LEN(opt_table)
+#define OPT_VAL0 1000             /* getopt_long's val for opt_table[i]: OPT_VAL0 + i */
+
+static unsigned opt_default[NOPTS];  /* each numeric option's value before parsing, for --help */
+
+/* The socket table the servers may hold at once (size_tables). */
+static unsigned
+servers_need(void)
 {
-    static const struct option longopts[] = {
-        { "tap",   required_argument, NULL, 't' },
-        { "loopback", no_argument,    NULL, 'L' },
-        { "stay",  no_argument,       NULL, 'S' },
-        { "route", required_argument, NULL, 'r' },
-        { "sockets", required_argument, NULL, 'k' },
-        { "ip",    required_argument, NULL, 'i' },
-        { "gw",    required_argument, NULL, 'g' },
-        { "mac",   required_argument, NULL, 'm' },
-        { "trace", no_argument,       NULL, 'T' },
-        { "pcap",  required_argument, NULL, 'p' },
-        { "stats", no_argument,       NULL, 's' },
-        { "pkbs",  required_argument, NULL, 'n' },
-        { "replay", required_argument, NULL, 'R' },
-        { "write", required_argument, NULL, 'W' },
-        { "seed",  required_argument, NULL, 'e' },
-        { "drain", required_argument, NULL, 'D' },
-        { "impair", required_argument, NULL, 'I' },
-        { "connect", required_argument, NULL, 'C' },
-        { "send",  required_argument, NULL, 'X' },
-        { "msl",   required_argument, NULL, 'M' },
-        { "tcp-pcbs", required_argument, NULL, 'B' },
-        { "rto-min", required_argument, NULL, 'o' },
-        { "no-sack", no_argument,     NULL, 'K' },
-        { "arp-locktime", required_argument, NULL, OPT_ARP_LOCKTIME },
-        { "tcp-orphan-timeout", required_argument, NULL, OPT_TCP_ORPHAN_TIMEOUT },
-        { "tcp-max-orphans", required_argument, NULL, OPT_TCP_MAX_ORPHANS },
-        { "http-port", required_argument, NULL, 'P' },
-        { "http-root", required_argument, NULL, 'O' },
-        { "http-idle-timeout", required_argument, NULL, 'Q' },
-        { "http-max-conns", required_argument, NULL, 'H' },
-        { "user",  required_argument, NULL, 'U' },
-        { "http-min-rate", required_argument, NULL, OPT_HTTP_MIN_RATE },
-        { "status-allow", required_argument, NULL, OPT_STATUS_ALLOW },
-        { "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
-        { "svc-max-conns", required_argument, NULL, OPT_SVC_MAX_CONNS },
-        { "help",  no_argument,       NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int c;
-    char *end;
+    return 2 + stream_sockets_max() + 1 + http_max_conns + 2;
+}
+
+/* The value an option's --help names as its default. */
+static unsigned
+opt_value(const struct opt_def *d)
+{
+    if (d->kind == OPT_PORT)
+        return *(unsigned short *)d->dst;
+    if (d->kind == OPT_NUM)
+        return *(unsigned *)d->dst;
+    return 0;
+}
+
+/* One option's --help lines: "  --name ARG" then the text, continuation lines indented. */
+static void
+usage_option(FILE *f, const struct opt_def *d, unsigned def)
+{
+    char left[64], text[512];
+    const char *line = text;
+
+    if (d->kind == OPT_HELP)
+        snprintf(left, sizeof(left), "-h, --%s", d->name);
+    else
+        snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+    snprintf(text, sizeof(text), d->help, def);
+    fprintf(f, strlen(left) < 18 ? "  %-17s " : "  %s  ", left);
+    for (const char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1)
+        fprintf(f, "%.*s\n%20s", (int)(nl - line), line, "");
+    fprintf(f, "%s\n", line);
+}
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+        "usage: tapstack --tap NAME --ip A.B.C.D/PREFIX [options]\n"
+        "       tapstack --loopback [--stay] [--trace] [--pcap FILE] [--stats]\n"
+        "\n"
+        "A teaching TCP/IP stack in one process, attached to a Linux tap device.\n"
+        "Run it inside the lab namespace: ip netns exec tslab ./tapstack --tap tap0 \\\n"
+        "    --ip 10.0.0.2/24 --gw 10.0.0.1     (or simply: make run)\n"
+        "Then, from the lab: ping 10.0.0.2, or nc -u 10.0.0.2 7 (UDP echo).\n"
+        "\n");
+    for (size_t i = 0; i < NOPTS; i++) {
+        /* --sockets' default is the servers' need, computed from the defaults. */
+        unsigned def = opt_table[i].dst == &opts.sockets ? servers_need() : opt_default[i];
+
+        usage_option(f, &opt_table[i], def);
+    }
+    fprintf(f,
+        "\n"
+        "Services, on every address of the stack: echo on port 7 (UDP and TCP, RFC 862),\n"
+        "discard on port 9 (UDP and TCP, RFC 863), chargen on TCP port 19 (RFC 864),\n"
+        "HTTP on port 80 (GET/HEAD, /status shows the stack's state).\n"
+        "Prints 'tapstack: ready ...' when it can take traffic. Ctrl-C stops it.\n");
+}
+
+/* Store one option's value where the table says, or a one-line error and exit 2. */
+static void
+opt_apply(const struct opt_def *d, const char *arg)
+{
     long n;
 
+    switch (d->kind) {
+    case OPT_FLAG:
+        *(bool *)d->dst = true;
+        break;
+    case OPT_STR:
+        *(const char **)d->dst = arg;
+        break;
+    case OPT_NUM:
+    case OPT_PORT:
+        if (app_parse_num(arg, d->lo, d->hi, &n) < 0) {
+            fprintf(stderr, "tapstack: bad --%s '%s': expected %s from %ld to %ld "
+                    "(see tapstack --help)\n", d->name, arg, d->unit, d->lo, d->hi);
+            exit(2);
+        }
+        if (d->kind == OPT_PORT)
+            *(unsigned short *)d->dst = (unsigned short)n;
+        else
+            *(unsigned *)d->dst = (unsigned)n;
+        break;
+    case OPT_FN:
+        d->parse(arg);
+        break;
+    case OPT_HELP:
+        usage(stdout);
+        exit(0);
+    }
+    if (d->given)
+        *d->given = true;
+}
+
+/* The defaults: the library's (stack_defaults), and tapstack's own where it differs. */
+static void
+set_defaults(struct options *o)
+{
+    struct stack_config def;
+
+    stack_defaults(&def);
     memset(o, 0, sizeof(*o));
-    o->pkbs = 1024;
+    o->pkbs = (unsigned)def.pkb_count;
     o->nallow = -1;
-    o->drain_s = 5;
-    o->msl_ms = 30000;
-    o->tcp_pcbs = TCP_PCBS_MIN_DEFAULT;
-    o->rto_min_ms = 1000;
-    o->arp_locktime_ms = 1000;
-    o->orphan_timeout_s = 60;
+    o->drain_s = DRAIN_DEFAULT_S;
+    o->msl_ms = (unsigned)(def.tcp.msl_us / US_PER_MS);
+    o->tcp_pcbs = TCP_PCBS_MIN_DEFAULT;       /* tapstack's; the library's is def.tcp.max_pcbs */
+    o->rto_min_ms = (unsigned)(def.tcp.rto_min_us / US_PER_MS);
+    o->arp_locktime_ms = (unsigned)(def.arp.locktime_us / US_PER_MS);
+    o->orphan_timeout_s = (unsigned)(def.tcp.orphan_timeout_us / US_PER_SEC);
     mac_parse_str(DEFAULT_MAC, o->mac);
-    if (argc < 2) {
-        usage(stderr);
-        exit(2);
-    }
-    opterr = 0;
-    /* "+": no permuting, so --route can take the two words after it. */
-    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'L':
-            o->loopback = true;
-            break;
-        case 'S':
-            o->stay = true;
-            break;
-        case 'r':
-            parse_route(optarg, argv, argc, &optind, o);
-            break;
-        case 'k':
-            o->sockets = (unsigned)opt_long("--sockets", optarg, 4, 4096, "a number");
-            o->sockets_given = true;
-            break;
-        case 't':
-            o->tap = optarg;
-            break;
-        case 'i':
-            if (parse_cidr(optarg, &o->ip, &o->prefix) < 0)
-                die_usage("bad --ip '%s': expected A.B.C.D/PREFIX, e.g. 10.0.0.2/24", optarg);
-            break;
-        case 'g':
-            if (ip4_parse_str(optarg, &o->gw) != TS_OK)
-                die_usage("bad --gw '%s': expected A.B.C.D", optarg);
-            break;
-        case 'm':
-            if (mac_parse_str(optarg, o->mac) != TS_OK)
-                die_usage("bad --mac '%s': expected six hex pairs like 02:00:00:00:00:01",
-                          optarg);
-            if (o->mac[0] & 1)
-                die_usage("bad --mac '%s': a multicast address cannot be a station's MAC",
-                          optarg);
-            o->mac_given = true;
-            break;
-        case 'T':
-            o->trace = true;
-            break;
-        case 'p':
-            o->pcap = optarg;
-            break;
-        case 's':
-            o->stats = true;
-            break;
-        case 'n':
-            o->pkbs = (size_t)opt_long("--pkbs", optarg, 16, 65536, "a number");
-            break;
-        case 'R':
-            o->replay = optarg;
-            break;
-        case 'W':
-            o->write = optarg;
-            break;
-        case 'e':
-            errno = 0;
-            o->seed = strtoull(optarg, &end, 10);
-            if (errno || *end != '\0' || end == optarg || o->seed == 0)
-                die_usage("bad --seed '%s': expected a number from 1 to 2^64-1", optarg);
-            o->seed_given = true;
-            break;
-        case 'D':
-            o->drain_s = (unsigned)opt_long("--drain", optarg, 0, 3600, "seconds");
-            break;
-        case 'I': {
-            char why[200];
+}
 
-            if (impair_parse(optarg, &o->impair_cfg, why, sizeof(why)) < 0) {
-                fprintf(stderr, "tapstack: %s (see tapstack --help)\n", why);
-                exit(2);
-            }
-            o->impair = true;
-            break;
-        }
-        case 'C': {
-            char host[32];
-            const char *colon = strrchr(optarg, ':');
-
-            if (colon == NULL || (size_t)(colon - optarg) >= sizeof(host))
-                die_usage("bad --connect '%s': expected A.B.C.D:PORT", optarg);
-            memcpy(host, optarg, (size_t)(colon - optarg));
-            host[colon - optarg] = '\0';
-            errno = 0;
-            n = strtol(colon + 1, &end, 10);
-            if (ip4_parse_str(host, &tcp_client_ip) != TS_OK || errno || *end != '\0' ||
-                end == colon + 1 || n < 1 || n > 65535)
-                die_usage("bad --connect '%s': expected A.B.C.D:PORT", optarg);
-            tcp_client_port = (unsigned short)n;
-            o->connect = true;
-            break;
-        }
-        case 'X':
-            tcp_client_message = optarg;
-            break;
-        case 'M':
-            o->msl_ms = (unsigned)opt_long("--msl", optarg, 1, 600000, "milliseconds");
-            break;
-        case 'o':
-            o->rto_min_ms = (unsigned)opt_long("--rto-min", optarg, 10, 60000, "milliseconds");
-            break;
-        case 'K':
-            o->no_sack = true;
-            break;
-        case OPT_ARP_LOCKTIME:
-            o->arp_locktime_ms = (unsigned)opt_long("--arp-locktime", optarg,
-                                                    1, 600000, "milliseconds");
-            break;
-        case OPT_TCP_ORPHAN_TIMEOUT:
-            o->orphan_timeout_s = (unsigned)opt_long("--tcp-orphan-timeout", optarg,
-                                                     1, 3600, "seconds");
-            break;
-        case OPT_TCP_MAX_ORPHANS:
-            o->max_orphans = (unsigned)opt_long("--tcp-max-orphans", optarg, 1, 8192, "a number");
-            break;
-        case 'B':
-            o->tcp_pcbs = (unsigned)opt_long("--tcp-pcbs", optarg, 4, 8192, "a number");
-            o->tcp_pcbs_given = true;
-            break;
-        case 'P':
-            http_port = (unsigned short)opt_long("--http-port", optarg, 1, 65535, "a port");
-            break;
-        case 'O':
-            http_root = optarg;
-            break;
-        case 'Q':
-            http_idle_timeout = (unsigned)opt_long("--http-idle-timeout", optarg,
-                                                   1, 86400, "seconds");
-            break;
-        case 'H':
-            http_max_conns = (unsigned)opt_long("--http-max-conns", optarg, 1, 1024, "a number");
-            break;
-        case 'U':
-            o->user = optarg;
-            break;
-        case OPT_HTTP_MIN_RATE:
-            parse_min_rate(optarg);
-            break;
-        case OPT_STATUS_ALLOW:
-            parse_allow(optarg, o);
-            break;
-        case OPT_IDLE_TIMEOUT:
-            stream_idle_timeout = (unsigned)opt_long("--idle-timeout", optarg, 1, 86400, "seconds");
-            break;
-        case OPT_SVC_MAX_CONNS:
-            stream_max_conns = (unsigned)opt_long("--svc-max-conns", optarg, 1, 1024, "a number");
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case ':':
-            die_usage("option %s needs a value", argv[optind - 1]);
-        default:
-            die_usage("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        die_usage("unexpected argument '%s'", argv[optind]);
+/* The rules between options, once all are read. */
+static void
+check_options(const struct options *o)
+{
     if (o->loopback) {
         if (o->tap || o->ip || o->gw || o->nroutes)
             die_usage("%s", "--loopback runs on lo alone: no --tap, --ip, --gw or --route");
@@ -548,7 +538,7 @@ parse_options(int argc, char **argv, struct options *o)
     }
     if (o->stay)
         die_usage("%s", "--stay goes with --loopback");
-    if ((o->write || o->drain_s != 5) && o->replay == NULL)
+    if ((o->write || o->drain_s != DRAIN_DEFAULT_S) && o->replay == NULL)
         die_usage("%s", "--write and --drain go with --replay");
     if (o->replay && o->tap)
         die_usage("%s", "--replay takes the place of --tap: give one of them");
@@ -570,6 +560,47 @@ parse_options(int argc, char **argv, struct options *o)
     }
 }
 
+/* Parse argv through opt_table into *o; any error is one line on stderr and exit 2. */
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+    struct option longopts[NOPTS + 1];
+    int c;
+
+    set_defaults(&opts);
+    for (size_t i = 0; i < NOPTS; i++) {
+        const struct opt_def *d = &opt_table[i];
+
+        longopts[i] = (struct option){ d->name, d->arg ? required_argument : no_argument, NULL,
+                                       OPT_VAL0 + (int)i };
+        opt_default[i] = opt_value(d);
+    }
+    longopts[NOPTS] = (struct option){ NULL, 0, NULL, 0 };
+    if (argc < 2) {
+        usage(stderr);
+        exit(2);
+    }
+    cmd_argc = argc;
+    cmd_argv = argv;
+    opterr = 0;
+    /* "+": no permuting, so --route can take the two words after it. */
+    while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            usage(stdout);
+            exit(0);
+        }
+        if (c == ':')
+            die_usage("option %s needs a value", argv[optind - 1]);
+        if (c < OPT_VAL0 || c >= OPT_VAL0 + (int)NOPTS)
+            die_usage("unknown option '%s'", argv[optind - 1]);
+        opt_apply(&opt_table[c - OPT_VAL0], optarg);
+    }
+    if (optind < argc)
+        die_usage("unexpected argument '%s'", argv[optind]);
+    check_options(&opts);
+    *o = opts;
+}
+
 /*
  * Defaults that belong together. The socket table holds every socket the
  * servers may hold at once: UDP echo and discard, the TCP services' listeners
@@ -581,7 +612,7 @@ parse_options(int argc, char **argv, struct options *o)
 static void
 size_tables(struct options *o)
 {
-    unsigned need = 2 + stream_sockets_max() + 1 + http_max_conns + 2;
+    unsigned need = servers_need();
 
     if (!o->sockets_given)
         o->sockets = need < 4096 ? need : 4096;
@@ -805,7 +836,7 @@ main_loopback(const struct options *o, struct stack_config *cfg, const struct pr
     int status;
 
     if (stack_init(cfg) != TS_OK) {
-        fprintf(stderr, "tapstack: out of memory allocating %zu packet buffers\n", o->pkbs);
+        fprintf(stderr, "tapstack: out of memory allocating %u packet buffers\n", o->pkbs);
         return 1;
     }
     trace_on = true;
@@ -867,7 +898,7 @@ main(int argc, char **argv)
     if (o.loopback)
         return main_loopback(&o, &cfg, &user);
     if (stack_init(&cfg) != TS_OK) {
-        fprintf(stderr, "tapstack: out of memory allocating %zu packet buffers\n", o.pkbs);
+        fprintf(stderr, "tapstack: out of memory allocating %u packet buffers\n", o.pkbs);
         return 1;
     }
     trace_on = o.trace;

@@ -98,35 +98,42 @@ struct arp_entry {
 static struct arp_config cfg;
 static struct arp_entry *cache;
 
-static const struct arp_config arp_defaults = {
-    .cache_size = 64,
-    .pending_max = 4,
-    .reachable_us = 60 * US_PER_SEC,
-    .retry_us = 1 * US_PER_SEC,
-    .retries = 3,
-    .locktime_us = 1 * US_PER_SEC,
-};
-
 static void arp_timer(void *arg);
+
+void
+arp_defaults(struct arp_config *c)
+{
+    *c = (struct arp_config){
+        .cache_size = 64,
+        .pending_max = 4,
+        .reachable_us = 60 * US_PER_SEC,
+        .retry_us = 1 * US_PER_SEC,
+        .retries = 3,
+        .locktime_us = 1 * US_PER_SEC,         /* as Linux's locktime */
+    };
+}
 
 int
 arp_init(const struct arp_config *c)
 {
+    struct arp_config def;
+
     arp_shutdown();
-    cfg = c ? *c : arp_defaults;
+    arp_defaults(&def);
+    cfg = c ? *c : def;
     /* Zero fields take the defaults (struct stack_config promises it). */
     if (cfg.cache_size == 0)
-        cfg.cache_size = arp_defaults.cache_size;
+        cfg.cache_size = def.cache_size;
     if (cfg.pending_max == 0)
-        cfg.pending_max = arp_defaults.pending_max;
+        cfg.pending_max = def.pending_max;
     if (cfg.reachable_us == 0)
-        cfg.reachable_us = arp_defaults.reachable_us;
+        cfg.reachable_us = def.reachable_us;
     if (cfg.retry_us == 0)
-        cfg.retry_us = arp_defaults.retry_us;
+        cfg.retry_us = def.retry_us;
     if (cfg.retries == 0)
-        cfg.retries = arp_defaults.retries;
+        cfg.retries = def.retries;
     if (cfg.locktime_us == 0)
-        cfg.locktime_us = arp_defaults.locktime_us;
+        cfg.locktime_us = def.locktime_us;
     cache = calloc(cfg.cache_size, sizeof(*cache));
     if (cache == NULL)
         return TS_ENOMEM;

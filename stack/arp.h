@@ -58,6 +58,8 @@ struct arp_config {
 int arp_parse(const uint8_t *b, size_t n, struct arp_pkt *a);
 void arp_emit(uint8_t *b, const struct arp_pkt *a);
 
+/* Fill cfg with ARP's defaults (stack_defaults collects them). */
+void arp_defaults(struct arp_config *cfg);
 /* Set up the cache; NULL means the defaults. Returns TS_ENOMEM on failure. */
 int arp_init(const struct arp_config *cfg);
 /* Empty the cache, freeing every waiting packet (also on shutdown). */

@@ -64,21 +64,29 @@ icmp_emit(uint8_t *b, size_t n, const struct icmp_hdr *h)
 
 /* State ------------------------------------------------------------------- */
 
-static struct icmp_config cfg = { 100, 50 };
+static struct icmp_config cfg;
 static uint64_t tokens_micro;             /* tokens * 10^6: refill in whole us is exact */
 static uint64_t last_refill;
 static icmp_err_handler err_handlers[256];
 
 void
+icmp_defaults(struct icmp_config *c)
+{
+    *c = (struct icmp_config){ .rate_per_sec = 100, .burst = 50 };
+}
+
+void
 icmp_init(const struct icmp_config *c)
 {
-    if (c)
-        cfg = *c;
+    struct icmp_config def;
+
+    icmp_defaults(&def);
+    cfg = c ? *c : def;
     /* Zero fields take the defaults (struct stack_config promises it). */
     if (cfg.rate_per_sec == 0)
-        cfg.rate_per_sec = 100;
+        cfg.rate_per_sec = def.rate_per_sec;
     if (cfg.burst == 0)
-        cfg.burst = 50;
+        cfg.burst = def.burst;
     tokens_micro = (uint64_t)cfg.burst * US_PER_SEC;
     last_refill = clock_now();
     for (int i = 0; i < 256; i++)

@@ -47,6 +47,9 @@ struct icmp_config {
     unsigned rate_per_sec;    /* errors per second (token bucket refill), default 100 */
     unsigned burst;           /* bucket size, default 50 */
 };
+/* Fill cfg with ICMP's defaults (stack_defaults collects them). */
+void icmp_defaults(struct icmp_config *cfg);
+/* Set up the error rate limit; NULL means the defaults. */
 void icmp_init(const struct icmp_config *cfg);
 
 /* Registered with ipv4_register(IPPROTO_ICMP). Owns p. */

@@ -1044,20 +1044,30 @@ ts_poll(struct pollfd *fds, nfds_t nfds, int timeout_ms)
 
 /* Init -------------------------------------------------------------------- */
 
+void
+socket_defaults(struct socket_config *c)
+{
+    *c = (struct socket_config){ .max_sockets = 64, .rcvbuf = 65536, .rcvq_max = 64 };
+}
+
 /* One allocation for the whole table: memory is bounded by max_sockets. */
 int
 socket_init(const struct socket_config *c)
 {
+    struct socket_config def;
+
     socket_shutdown();
+    socket_defaults(&def);
     cfg = *c;
+    /* Zero fields take the defaults (struct stack_config promises it). */
     if (cfg.max_sockets == 0)
-        cfg.max_sockets = 64;
+        cfg.max_sockets = def.max_sockets;
     if (cfg.max_sockets > INT_MAX / 2)
         return -1;
     if (cfg.rcvbuf == 0)
-        cfg.rcvbuf = 65536;
+        cfg.rcvbuf = def.rcvbuf;
     if (cfg.rcvq_max == 0)
-        cfg.rcvq_max = 64;
+        cfg.rcvq_max = def.rcvq_max;
     socks = calloc(cfg.max_sockets, sizeof(*socks));
     if (socks == NULL)
         return -1;

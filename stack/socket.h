@@ -299,6 +299,8 @@ struct socket_config {
     unsigned rcvq_max;        /* datagrams a receive queue holds (default 64) */
 };
 
+/* Fill cfg with the socket layer's defaults (stack_defaults collects them). */
+void socket_defaults(struct socket_config *cfg);
 /* Allocate the table (calloc once); called by stack_init. 0 or -1. */
 int socket_init(const struct socket_config *cfg);
 /* Close every socket and free the table; called by stack_shutdown. */

@@ -23,21 +23,25 @@
 #include <poll.h>
 #include <time.h>
 
+#define PKB_COUNT_DEFAULT 1024           /* packet buffers: 2.2 MiB */
+#define RX_BATCH_DEFAULT 32              /* frames per driver per turn */
+
 static struct stack_config cfg;
 static struct netif *lo;
 
+/* The one home of the defaults: the stack's own here, each module's from its X_defaults(). */
 void
 stack_defaults(struct stack_config *c)
 {
     *c = (struct stack_config){
-        .pkb_count = 1024,
-        .rx_batch = 32,
+        .pkb_count = PKB_COUNT_DEFAULT,
+        .rx_batch = RX_BATCH_DEFAULT,
         .virtual_clock = false,
         .seed = 0,
-        .arp = { 64, 4, 60 * US_PER_SEC, 1 * US_PER_SEC, 3, 1 * US_PER_SEC },
-        .icmp = { 100, 50 },
-        .sock = { 64, 65536, 64 },
     };
+    arp_defaults(&c->arp);
+    icmp_defaults(&c->icmp);
+    socket_defaults(&c->sock);
     tcp_defaults(&c->tcp);
 }
 
@@ -55,7 +59,7 @@ stack_init(const struct stack_config *c)
     clock_gettime(CLOCK_REALTIME, &ts);
     rand_seed(cfg.seed ? cfg.seed : (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20));
     stats_reset();
-    if (pkb_pool_init(cfg.pkb_count ? cfg.pkb_count : 1024) != TS_OK)
+    if (pkb_pool_init(cfg.pkb_count ? cfg.pkb_count : PKB_COUNT_DEFAULT) != TS_OK)
         return TS_ENOMEM;
     if (arp_init(&cfg.arp) != TS_OK)
         return TS_ENOMEM;

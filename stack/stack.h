@@ -28,7 +28,8 @@ struct stack_config {
     struct tcp_config tcp;    /* stack_defaults fills it (tcp_defaults) */
 };
 
-/* Fill cfg with the defaults. */
+/* Fill cfg with every default: the stack's own and each module's (arp_defaults,
+ * icmp_defaults, socket_defaults, tcp_defaults). Apps start from these. */
 void stack_defaults(struct stack_config *cfg);
 /* Allocate pools and the socket table, register protocols (ICMP, UDP),
  * create `lo` 127.0.0.1/8. TS_OK or TS_ENOMEM. */

@@ -40,6 +40,19 @@ enum ts_err {
 };
 const char *ts_strerror(int err);
 
+/* The value of the hex digit c (0-9, a-f, A-F), or -1: for MAC strings and %XX escapes. */
+static inline int
+hex_digit(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /*
  * The reader: a cursor over untrusted bytes with a sticky error flag.
  * Reading past the end sets err and returns 0, so a parser reads all its

@@ -47,23 +47,11 @@ ip4_parse_str(const char *s, uint32_t *ip)
     return TS_OK;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int
 mac_parse_str(const char *s, uint8_t mac[6])
 {
     for (int i = 0; i < 6; i++) {
-        int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+        int hi = hex_digit((unsigned char)s[0]), lo = hi < 0 ? -1 : hex_digit((unsigned char)s[1]);
 
         if (hi < 0 || lo < 0)
             return TS_EINVAL;
