@@ -19,6 +19,7 @@
 #include "socket.h"
 #include "stats.h"
 #include "tcp.h"
+#include "tcp_var.h"
 #include "udp.h"
 
 #include <stdarg.h>

@@ -9,7 +9,7 @@
  * below 64 KiB), urgent data (URG is ignored safely, RFC 9293 3.8.5 lets us),
  * TCP-AO/MD5. SACK is in tcp_sack.c.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
 #include "netif.h"
 #include "route.h"

@@ -8,7 +8,7 @@
  * LIMIT: data carried on a SYN is not queued (the peer sends it again);
  * an out-of-order FIN is forgotten until it arrives in order.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
 #include "netif.h"
 #include "pkb.h"

@@ -10,7 +10,7 @@
  * SWS avoidance (RFC 1122 4.2.3.4), Limited Transmit (RFC 3042); ACKs may
  * wait for the delayed-ACK timer (tcp_ack_schedule). Calls ipv4_output.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
 #include "netif.h"
 #include "route.h"

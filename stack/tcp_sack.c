@@ -7,7 +7,7 @@
  * and reordering timers); calls tcp_out.c to send. Connections without SACK
  * use NewReno in tcp_in.c. docs/tcp.md walks through it.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "stats.h"
 #include "trace.h"
 
