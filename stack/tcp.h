@@ -2,7 +2,8 @@
  * tcp.h - the Transmission Control Protocol (RFC 9293), with RTO per RFC 6298,
  * ISNs per RFC 6528 and RST/SYN/ACK hardening per RFC 5961.
  *
- * tcp_in.c     parse, tcp_input (demux), tcp_segment_arrives (RFC 9293 3.10.7)
+ * tcp_wire.c   the segment on the wire: tcp_parse, tcp_emit, the trace's text
+ * tcp_in.c     tcp_input (checksum, demux), tcp_segment_arrives (RFC 9293 3.10.7)
  * tcp_out.c    tcp_output (data, SYN, FIN from the send buffer), RST/ACK sends
  * tcp_timer.c  retransmission (RFC 6298), TIME-WAIT, RTT estimation
  * tcp_sack.c   SACK (RFC 2018, D-SACK RFC 2883) both ways, RACK-TLP loss detection
@@ -37,6 +38,17 @@
  */
 #define TCP_MIN_SND_MSS   48
 
+#define TCP_CSUM_OFF      16        /* the checksum field's offset in the header */
+
+/* Option kinds (RFC 9293 3.2, RFC 2018) and the lengths of the fixed-size ones. */
+#define TCPOPT_EOL        0         /* end of option list */
+#define TCPOPT_NOP        1         /* no-operation (padding between options) */
+#define TCPOPT_MSS        2         /* maximum segment size, SYN only */
+#define TCPOPT_SACK_PERM  4         /* SACK-permitted (RFC 2018 2), SYN only */
+#define TCPOPT_SACK       5         /* SACK blocks (RFC 2018 3) */
+#define TCPOLEN_MSS       4
+#define TCPOLEN_SACK_PERM 2
+
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
@@ -58,7 +70,8 @@ static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 
 static inline bool seq_gt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) > 0; }
 static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
-/* A parsed segment header, host order. */
+/* A segment header in host order: what tcp_parse reads and tcp_emit writes (tcp_wire.c
+ * has the diagram). */
 struct tcp_hdr {
     uint16_t sport, dport;
     uint32_t seq, ack;
@@ -100,6 +113,14 @@ struct tcp_config {
 
 /* Parse a segment header and its options from n bytes; TS_ETRUNC, TS_EBADLEN or TS_EBADVAL. */
 int tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h);
+/* The header length tcp_emit writes for h: 20 bytes and the options h holds. */
+size_t tcp_emit_len(const struct tcp_hdr *h);
+/* Write h (fields, MSS/SACK-permitted/SACK options) into b; the checksum is left 0. */
+void tcp_emit(uint8_t *b, const struct tcp_hdr *h);
+/* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
+void tcp_flags_str(uint8_t flags, char out[8]);
+/* " <mss 1460,sackOK>", " <sack 1-2 5-6>", "": a segment's options for the trace. */
+void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
 
 /* Set up the control block table; NULL = defaults. TS_ENOMEM on failure. */
 int tcp_init(const struct tcp_config *cfg);

@@ -1,5 +1,5 @@
 /*
- * tcp_in.c - receiving segments: parse and validate (tcp_parse, tcp_input),
+ * tcp_in.c - receiving segments: validate (tcp_input, after tcp_parse),
  * find the connection, then tcp_segment_arrives() follows RFC 9293 3.10.7
  * step by step with the RFC's own variable names. RFC 5961 hardens the RST,
  * SYN and ACK checks (challenge ACKs).
@@ -17,73 +17,6 @@
 #include "trace.h"
 
 #include <string.h>
-
-int
-tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
-{
-    struct rd r = rd_init(b, n);
-    uint8_t off;
-
-    h->sport = rd_be16(&r);
-    h->dport = rd_be16(&r);
-    h->seq = rd_be32(&r);
-    h->ack = rd_be32(&r);
-    off = rd_u8(&r);
-    h->flags = rd_u8(&r) & 0x3f;
-    h->wnd = rd_be16(&r);
-    h->csum = rd_be16(&r);
-    h->urp = rd_be16(&r);
-    h->hlen = (uint8_t)((off >> 4) * 4);
-    h->mss = 0;
-    h->sack_perm = false;
-    h->sack_bad = false;
-    h->nsack = 0;
-    if (r.err)
-        return TS_ETRUNC;
-    if (h->hlen < TCP_HDR_MIN || h->hlen > n)
-        return TS_EBADLEN;                /* data offset lies */
-    /* Options (RFC 9293 3.1): skip unknown kinds by their length, refuse bad lengths. */
-    for (size_t i = TCP_HDR_MIN; i < h->hlen;) {
-        uint8_t kind = b[i], len;
-
-        if (kind == 0)                    /* end of option list */
-            break;
-        if (kind == 1) {                  /* no-operation */
-            i++;
-            continue;
-        }
-        if (i + 1 >= h->hlen)
-            return TS_EBADVAL;
-        len = b[i + 1];
-        /* RFC 9293 3.1: MUST handle an illegal option length (e.g. zero) without harm. */
-        if (len < 2 || i + len > h->hlen)
-            return TS_EBADVAL;
-        if (kind == 2) {
-            if (len != 4)
-                return TS_EBADVAL;
-            h->mss = get_be16(b + i + 2);
-        } else if (kind == 4 && len == 2) {
-            h->sack_perm = true;          /* RFC 2018 2: SACK-permitted */
-        } else if (kind == 5) {
-            /* RFC 2018 3: 1 to 4 blocks of left and right edge. Another length is
-             * ignored: the segment's ACK is still good. */
-            if ((len - 2) % 8 != 0 || len < 10 || (len - 2) / 8 > TCP_SACK_MAX) {
-                h->sack_bad = true;
-                h->nsack = 0;
-            } else {
-                struct rd o = rd_init(b + i + 2, (size_t)len - 2);
-
-                h->nsack = (uint8_t)((len - 2) / 8);
-                for (unsigned k = 0; k < h->nsack; k++) {
-                    h->sack[k].start = rd_be32(&o);
-                    h->sack[k].end = rd_be32(&o);
-                }
-            }
-        }
-        i += len;
-    }
-    return TS_OK;
-}
 
 void
 tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)

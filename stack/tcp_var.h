@@ -1,6 +1,6 @@
 /*
  * tcp_var.h - TCP's internals: the control block and the calls between
- * tcp.c, tcp_in.c, tcp_out.c, tcp_timer.c and tcp_sack.c (BSD's tcp_var.h).
+ * tcp.c, tcp_wire.c, tcp_in.c, tcp_out.c, tcp_timer.c and tcp_sack.c (BSD's tcp_var.h).
  * The rest of the stack calls tcp.h; the socket layer and the status views
  * include this file too, to read a control block's fields (never to write them).
  */
@@ -177,10 +177,6 @@ void tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hd
                          const struct ipv4_hdr *ih);
 
 /* tcp_out.c: sending -------------------------------------------------------- */
-/* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
-void tcp_flags_str(uint8_t flags, char out[8]);
-/* " <mss 1460,sackOK>", " <sack 1-2 5-6>", "": a segment's options for the trace. */
-void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
 /* Send what the windows, Nagle and SWS avoidance allow, then the FIN. */
 void tcp_output(struct tcp_pcb *pcb);
 /* Send [start, end) of the send ring again (FIN if end covers it); ipv4_output's result. */
@@ -205,8 +201,8 @@ uint32_t tcp_flight_size(const struct tcp_pcb *pcb);
 void tcp_ack_schedule(struct tcp_pcb *pcb, bool now);
 
 /* tcp_sack.c: SACK, RACK-TLP, SACK recovery --------------------------------- */
-/* Write the SACK option (at most room bytes) into opt; its length, 0 if nothing to report. */
-size_t tcp_sack_option(struct tcp_pcb *pcb, uint8_t *opt, size_t room);
+/* Put the SACK blocks to report into h (as many as fit in room option bytes); 0 if none. */
+unsigned tcp_sack_blocks(struct tcp_pcb *pcb, struct tcp_hdr *h, size_t room);
 /* A duplicate [start, end) arrived: report it first in the next ACK (RFC 2883 4). */
 void tcp_sack_note_dup(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
 /* Record a segment [start, end) just sent in the scoreboard; false when it is full. */
