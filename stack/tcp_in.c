@@ -357,7 +357,7 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
         }
         if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
             data--;                           /* nor is the FIN's */
-        ring_consume(&pcb->snd, data);
+        tcp_ring_consume(&pcb->snd, data);
         pcb->snd_una = th->ack;
         if (seq_lt(pcb->snd_nxt, pcb->snd_una))
             pcb->snd_nxt = pcb->snd_una;      /* after go-back-N the peer may know more */
@@ -612,16 +612,8 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         pcb->snd_wl1 = seq;
         pcb->snd_wl2 = th->ack;
         tcp_set_state(pcb, TCPS_ESTABLISHED);
-        if (pcb->parent) {
-            struct tcp_pcb *l = pcb->parent;
-
-            if (l->accept_tail)
-                l->accept_tail->accept_next = pcb;
-            else
-                l->accept_head = pcb;
-            l->accept_tail = pcb;
-            l->n_accept++;
-        }
+        if (pcb->parent)
+            tcp_accept_push(pcb->parent, pcb);
     }
     /* RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped. */
     if (seq_lt(th->ack, pcb->snd_una - pcb->max_snd_wnd) || seq_gt(th->ack, pcb->snd_max)) {
@@ -655,7 +647,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         if (!dup_noted && tcp_ooo_overlap(pcb, seq, seq + dlen, &dup))
             tcp_sack_note_dup(pcb, dup.start, dup.end);
         if (seq == pcb->rcv_nxt) {
-            ring_write_at(&pcb->rcv, off, data, dlen);
+            tcp_ring_write_at(&pcb->rcv, off, data, dlen);
             pcb->rcv.len += dlen;
             pcb->rcv_nxt += dlen;
             /* Filling a gap is ACKed at once (RFC 5681 4.2); plain data may wait. */
@@ -666,7 +658,7 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             STAT_INC(tcp, data_in);
         } else if (tcp_ooo_add(pcb, seq, seq + dlen)) {
             /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
-            ring_write_at(&pcb->rcv, off, data, dlen);
+            tcp_ring_write_at(&pcb->rcv, off, data, dlen);
             STAT_INC(tcp, ooo_kept);
             dup_now = true;
             fin = false;

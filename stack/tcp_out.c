@@ -50,7 +50,7 @@ tcp_send_segment(const struct tcp_tx *tx)
     }
     tcp_emit(b, &tx->h);
     if (tx->len)
-        ring_read_at(tx->ring, tx->off, b + hlen, tx->len);
+        tcp_ring_read_at(tx->ring, tx->off, b + hlen, tx->len);
     /* RFC 9293 3.1: the checksum covers the pseudo-header, header and data. */
     sum = csum_pseudo(tx->src, tx->dst, IPPROTO_TCP_, (uint16_t)(hlen + tx->len));
     put_be16(b + TCP_CSUM_OFF, csum_fold(csum_add(sum, b, hlen + tx->len)));

@@ -154,6 +154,8 @@ struct tcp_pcb {
 struct tcp_pcb *tcp_pcb_alloc(void);
 /* The connection for a segment: exact 4-tuple, then a listener on lip, then on 0.0.0.0. */
 struct tcp_pcb *tcp_lookup(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
+/* A child of l reached ESTABLISHED: append it to l's accept queue (tcp_accept takes it). */
+void tcp_accept_push(struct tcp_pcb *l, struct tcp_pcb *c);
 /* Free the listener's oldest half-open child; false if it has none. */
 bool tcp_evict_embryo(struct tcp_pcb *listener);
 /* Release pcb (timers, accept queue, children); the slot is free again. */
@@ -162,14 +164,14 @@ void tcp_pcb_free(struct tcp_pcb *pcb);
 void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s);
 /* RFC 6528 initial sequence number for this 4-tuple. */
 uint32_t tcp_isn(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
-/* Free space in the ring, in bytes. */
-uint32_t ring_free(const struct tcp_ring *r);
+/* Room left in the ring, in bytes. */
+uint32_t tcp_ring_space(const struct tcp_ring *r);
 /* Copy n bytes in at offset off past the first held byte (off may pass len: OOO data). */
-void ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n);
+void tcp_ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n);
 /* Copy n bytes out from offset off past the first held byte; the ring is unchanged. */
-void ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n);
+void tcp_ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n);
 /* Drop the first n held bytes (at most len). */
-void ring_consume(struct tcp_ring *r, uint32_t n);
+void tcp_ring_consume(struct tcp_ring *r, uint32_t n);
 
 /* tcp_in.c: arriving segments ----------------------------------------------- */
 /* RFC 9293 3.10.7: process a segment for pcb (any state). Owns p. */
