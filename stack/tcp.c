@@ -90,6 +90,7 @@ tcp_init(const struct tcp_config *c)
     if (cfg.isn_secret == 0)
         cfg.isn_secret = ((uint64_t)rand32() << 32) | rand32();
     next_port = (uint16_t)(EPHEMERAL_LO + rand32() % (EPHEMERAL_HI - EPHEMERAL_LO + 1));
+    tcp_challenge_reset();
     return TS_OK;
 }
 

@@ -10,6 +10,7 @@
  */
 #include "tcp_var.h"
 #include "ipv4.h"
+#include "icmp.h"
 #include "netif.h"
 #include "pkb.h"
 #include "checksum.h"
@@ -80,7 +81,7 @@ tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *q, const uint8
     uint32_t seq = rd_be32(&r);
     struct tcp_pcb *pcb;
 
-    if (r.err || type != 3)
+    if (r.err || type != ICMP_UNREACH)
         return;
     pcb = tcp_lookup(q->src, sport, q->dst, dport);
     if (pcb == NULL || pcb->state == TCPS_LISTEN || seq_lt(seq, pcb->snd_una) ||
@@ -90,7 +91,7 @@ tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *q, const uint8
     }
     STAT_INC(tcp, icmp_in);
     TRACE_EV("tcp", "port %u: ICMP unreachable code %u", pcb->local_port, code);
-    if (pcb->state == TCPS_SYN_SENT && (code == 2 || code == 3)) {
+    if (pcb->state == TCPS_SYN_SENT && (code == ICMP_UNREACH_PROTO || code == ICMP_UNREACH_PORT)) {
         pcb->error = TS_ECONNREFUSED;
         tcp_set_state(pcb, TCPS_CLOSED);
         tcp_timers_cancel(pcb);
@@ -326,9 +327,9 @@ tcp_dupthresh(const struct tcp_pcb *pcb)
     uint32_t unsent = pcb->snd.len > flight ? pcb->snd.len - flight : 0;
     bool can_send = unsent > 0 && seq_lt(pcb->snd_max, pcb->snd_una + pcb->snd_wnd);
 
-    if (segs < 4 && segs >= 2 && !can_send)
+    if (segs < TCP_DUPACK_THRESH + 1 && segs >= 2 && !can_send)
         return segs - 1;
-    return 3;
+    return TCP_DUPACK_THRESH;
 }
 
 /*
@@ -408,7 +409,7 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
             pcb->in_recovery = true;
             pcb->rtt_timing = false;
             tcp_retransmit_first(pcb);
-            pcb->cwnd = pcb->ssthresh + 3 * mss;
+            pcb->cwnd = pcb->ssthresh + TCP_DUPACK_THRESH * mss;
             TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
                      pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
         } else if (pcb->in_recovery) {
@@ -470,22 +471,33 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
  */
 #define CHALLENGE_ACK_LIMIT 100
 
+/* The challenge ACKs sent in the current second, for all connections (tcp_init resets it). */
+static struct {
+    uint64_t window_start;    /* when the current second began */
+    unsigned sent;            /* challenge ACKs sent in it */
+} challenge;
+
+void
+tcp_challenge_reset(void)
+{
+    challenge.window_start = 0;
+    challenge.sent = 0;
+}
+
 static void
 tcp_challenge_ack(struct tcp_pcb *pcb)
 {
-    static uint64_t window_start;
-    static unsigned sent;
     uint64_t now = clock_now();
 
-    if (now - window_start >= US_PER_SEC) {
-        window_start = now;
-        sent = 0;
+    if (now - challenge.window_start >= US_PER_SEC) {
+        challenge.window_start = now;
+        challenge.sent = 0;
     }
-    if (sent >= CHALLENGE_ACK_LIMIT) {
+    if (challenge.sent >= CHALLENGE_ACK_LIMIT) {
         STAT_INC(tcp, challenge_ack_limited);
         return;
     }
-    sent++;
+    challenge.sent++;
     STAT_INC(tcp, challenge_ack);
     tcp_send_ack(pcb);
 }

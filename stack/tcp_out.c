@@ -292,7 +292,8 @@ tcp_output(struct tcp_pcb *pcb)
         } else {
             /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
              * segment out beyond cwnd, so that a small flight can still make three. */
-            if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < 3 && !resend)
+            if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < TCP_DUPACK_THRESH &&
+                !resend)
                 cwnd += pcb->dupacks * mss;
             wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
             usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt

@@ -250,7 +250,7 @@ rack_reo_wnd(struct tcp_pcb *pcb)
     uint32_t w;
 
     if (!pcb->reordering_seen &&
-        (pcb->in_recovery || pcb->rto_recovery || segs_sacked(pcb) >= 3))
+        (pcb->in_recovery || pcb->rto_recovery || segs_sacked(pcb) >= TCP_DUPACK_THRESH))
         return 0;
     w = pcb->min_rtt_us / 4 * pcb->reo_wnd_mult;
     if (pcb->rtt_valid && w > pcb->srtt_us)

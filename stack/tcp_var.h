@@ -41,6 +41,9 @@ struct tcp_seg {
     uint8_t flags;
 };
 
+/* RFC 5681 3.2 (and RFC 6675's DupThresh): this many duplicate ACKs mean a segment is lost. */
+#define TCP_DUPACK_THRESH 3
+
 /* What the one retransmission timer is timing (RFC 8985 8: one at a time). */
 enum tcp_timer_kind {
     TCP_TMR_RTO,              /* retransmission timeout (RFC 6298), also the persist timer */
@@ -174,6 +177,8 @@ void tcp_ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint
 void tcp_ring_consume(struct tcp_ring *r, uint32_t n);
 
 /* tcp_in.c: arriving segments ----------------------------------------------- */
+/* Forget the challenge ACKs counted this second (RFC 5961 7 rate limit); tcp_init calls it. */
+void tcp_challenge_reset(void);
 /* RFC 9293 3.10.7: process a segment for pcb (any state). Owns p. */
 void tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
                          const struct ipv4_hdr *ih);
