@@ -333,95 +333,101 @@ tcp_dupthresh(const struct tcp_pcb *pcb)
 }
 
 /*
- * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
- * RFC 6582 NewReno recovery: take acknowledged data out of the send buffer,
- * sample the RTT, grow cwnd, count duplicate ACKs, update the send window,
- * and move on when our FIN is acknowledged.
+ * New data (or our SYN/FIN) acknowledged (RFC 9293 3.10.7.4 fifth, RFC 5681,
+ * RFC 6582 NewReno): drop it from the send buffer, move SND.UNA, sample the
+ * RTT, grow or deflate cwnd, restart or stop the timer. Returns the bytes that
+ * count for congestion control (the SYN does not).
  */
-static void
-tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
-                bool fin)
+static uint32_t
+tcp_ack_new_data(struct tcp_pcb *pcb, const struct tcp_hdr *th, bool was_recovery)
 {
-    uint32_t mss = pcb->snd_mss, old_wnd = pcb->snd_wnd, acked = 0;
-    bool was_recovery = pcb->in_recovery;
+    uint32_t mss = pcb->snd_mss, acked = th->ack - pcb->snd_una, data = acked;
 
-    if (seq_lt(pcb->snd_una, th->ack)) {
-        /* New data (or our SYN/FIN) acknowledged: drop it from the send buffer. */
-        uint32_t data;
-
-        acked = th->ack - pcb->snd_una;
-        data = acked;
-
-        if (seq_leq(pcb->snd_una, pcb->iss)) {
-            data--;                           /* the SYN's number is not data */
-            acked--;                          /* and does not open the congestion window */
-        }
-        if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
-            data--;                           /* nor is the FIN's */
-        tcp_ring_consume(&pcb->snd, data);
-        pcb->snd_una = th->ack;
-        if (seq_lt(pcb->snd_nxt, pcb->snd_una))
-            pcb->snd_nxt = pcb->snd_una;      /* after go-back-N the peer may know more */
-        pcb->retries = 0;
-        pcb->dupacks = 0;
-        tcp_orphan_progress(pcb);
-        tcp_rtt_sample(pcb, th->ack);
-        if (pcb->sack_ok) {
-            ;                                 /* congestion control: tcp_sack_ack below */
-        } else if (was_recovery && seq_geq(th->ack, pcb->recover)) {
-            /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
-             * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
-            uint32_t f = tcp_flight_size(pcb);
-            uint32_t cap = (f > mss ? f : mss) + mss;
-
-            pcb->cwnd = pcb->ssthresh < cap ? pcb->ssthresh : cap;
-            pcb->in_recovery = false;
-            TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
-        } else if (was_recovery) {
-            /* Step 4: partial ACK - the next hole is lost too: resend it, deflate by acked. */
-            STAT_INC(tcp, partial_ack);
-            tcp_retransmit_first(pcb);
-            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
-        } else if (acked > 0) {
-            tcp_cwnd_grow(pcb, acked);        /* slow start or congestion avoidance */
-        }
-        /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
-        if (pcb->snd_una == pcb->snd_max)
-            tcp_rexmit_stop(pcb);
-        else
-            tcp_rexmit_restart(pcb);
-    } else if (!pcb->sack_ok && th->ack == pcb->snd_una && dlen == 0 && !fin &&
-               th->wnd == pcb->snd_wnd &&
-               th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCPS_SYN_RECEIVED) {
-        /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
-        /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
-        unsigned thresh = tcp_dupthresh(pcb);
-
-        pcb->dupacks++;
-        STAT_INC(tcp, dup_ack);
-        if (pcb->dupacks == thresh && !pcb->in_recovery &&
-            seq_gt(th->ack - 1, pcb->recover - 1)) {
-            uint32_t f = tcp_flight_size(pcb);
-
-            STAT_INC(tcp, fast_rexmit);
-            pcb->ssthresh = f / 2 > 2 * mss ? f / 2 : 2 * mss;     /* eq. 4 */
-            pcb->recover = pcb->snd_max;
-            pcb->in_recovery = true;
-            pcb->rtt_timing = false;
-            tcp_retransmit_first(pcb);
-            pcb->cwnd = pcb->ssthresh + TCP_DUPACK_THRESH * mss;
-            TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
-                     pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
-        } else if (pcb->in_recovery) {
-            pcb->cwnd += mss;                 /* step 5 (RFC 6582 3.2): inflate */
-        }
+    if (seq_leq(pcb->snd_una, pcb->iss)) {
+        data--;                               /* the SYN's number is not data */
+        acked--;                              /* and does not open the congestion window */
     }
+    if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
+        data--;                               /* nor is the FIN's */
+    tcp_ring_consume(&pcb->snd, data);
+    pcb->snd_una = th->ack;
+    if (seq_lt(pcb->snd_nxt, pcb->snd_una))
+        pcb->snd_nxt = pcb->snd_una;          /* after go-back-N the peer may know more */
+    pcb->retries = 0;
+    pcb->dupacks = 0;
+    tcp_orphan_progress(pcb);
+    tcp_rtt_sample(pcb, th->ack);
     if (pcb->sack_ok) {
-        /* The scoreboard, RACK, SACK recovery and the timer to run (tcp_sack.c). */
-        tcp_sack_ack(pcb, th, acked);
-        tcp_sack_arm_timer(pcb);
+        ;                                     /* congestion control: tcp_sack_ack */
+    } else if (was_recovery && seq_geq(th->ack, pcb->recover)) {
+        /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
+         * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
+        uint32_t f = tcp_flight_size(pcb);
+        uint32_t cap = (f > mss ? f : mss) + mss;
+
+        pcb->cwnd = pcb->ssthresh < cap ? pcb->ssthresh : cap;
+        pcb->in_recovery = false;
+        TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
+    } else if (was_recovery) {
+        /* Step 4: partial ACK - the next hole is lost too: resend it, deflate by acked. */
+        STAT_INC(tcp, partial_ack);
+        tcp_retransmit_first(pcb);
+        pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
+    } else if (acked > 0) {
+        tcp_cwnd_grow(pcb, acked);            /* slow start or congestion avoidance */
     }
-    /* Window update (RFC 9293 3.10.7.4 fifth): only from a newer segment. */
+    /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
+    if (pcb->snd_una == pcb->snd_max)
+        tcp_rexmit_stop(pcb);
+    else
+        tcp_rexmit_restart(pcb);
+    return acked;
+}
+
+/*
+ * RFC 5681 2: a duplicate ACK (without SACK): the same ACK and window, no data,
+ * data in flight. A zero window's answers to our probes are not: nothing is lost.
+ */
+static bool
+tcp_is_dup_ack(const struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t dlen, bool fin)
+{
+    return !pcb->sack_ok && th->ack == pcb->snd_una && dlen == 0 && !fin &&
+           th->wnd == pcb->snd_wnd && th->wnd > 0 && tcp_flight_size(pcb) > 0 &&
+           pcb->state != TCPS_SYN_RECEIVED;
+}
+
+/* Count a duplicate ACK: at the threshold, fast retransmit (RFC 5681 3.2); in recovery, inflate. */
+static void
+tcp_ack_duplicate(struct tcp_pcb *pcb, const struct tcp_hdr *th)
+{
+    uint32_t mss = pcb->snd_mss;
+    unsigned thresh = tcp_dupthresh(pcb);
+
+    pcb->dupacks++;
+    STAT_INC(tcp, dup_ack);
+    if (pcb->dupacks == thresh && !pcb->in_recovery && seq_gt(th->ack - 1, pcb->recover - 1)) {
+        uint32_t f = tcp_flight_size(pcb);
+
+        STAT_INC(tcp, fast_rexmit);
+        pcb->ssthresh = f / 2 > 2 * mss ? f / 2 : 2 * mss;     /* eq. 4 */
+        pcb->recover = pcb->snd_max;
+        pcb->in_recovery = true;
+        pcb->rtt_timing = false;
+        tcp_retransmit_first(pcb);
+        pcb->cwnd = pcb->ssthresh + TCP_DUPACK_THRESH * mss;
+        TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
+                 pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
+    } else if (pcb->in_recovery) {
+        pcb->cwnd += mss;                     /* step 5 (RFC 6582 3.2): inflate */
+    }
+}
+
+/* RFC 9293 3.10.7.4 fifth: update SND.WND, only from a newer segment (SND.WL1, SND.WL2). */
+static void
+tcp_update_window(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq)
+{
+    uint32_t old_wnd = pcb->snd_wnd;
+
     if (seq_lt(pcb->snd_wl1, seq) || (pcb->snd_wl1 == seq && seq_leq(pcb->snd_wl2, th->ack))) {
         pcb->snd_wnd = th->wnd;
         pcb->snd_wl1 = seq;
@@ -437,31 +443,58 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
     }
     if (pcb->snd_wnd == 0)
         pcb->retries = 0;                     /* the peer answers our probes: keep probing */
+}
 
-    /* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). */
-    if (tcp_fin_acked(pcb)) {
-        switch (pcb->state) {
-        case TCPS_FIN_WAIT_1:
-            tcp_set_state(pcb, TCPS_FIN_WAIT_2);
-            tcp_rexmit_stop(pcb);
-            /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
-            if (pcb->orphan)
-                timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
-            break;
-        case TCPS_CLOSING:
-            tcp_set_state(pcb, TCPS_TIME_WAIT);
-            tcp_timewait_start(pcb);
-            break;
-        case TCPS_LAST_ACK:
-            tcp_set_state(pcb, TCPS_CLOSED);
-            tcp_timers_cancel(pcb);
-            if (pcb->orphan)
-                tcp_pcb_free(pcb);            /* the caller sees state CLOSED and stops */
-            break;
-        default:
-            break;
-        }
+/* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). May free an orphan. */
+static void
+tcp_our_fin_acked(struct tcp_pcb *pcb)
+{
+    switch (pcb->state) {
+    case TCPS_FIN_WAIT_1:
+        tcp_set_state(pcb, TCPS_FIN_WAIT_2);
+        tcp_rexmit_stop(pcb);
+        /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
+        if (pcb->orphan)
+            timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
+        break;
+    case TCPS_CLOSING:
+        tcp_set_state(pcb, TCPS_TIME_WAIT);
+        tcp_timewait_start(pcb);
+        break;
+    case TCPS_LAST_ACK:
+        tcp_set_state(pcb, TCPS_CLOSED);
+        tcp_timers_cancel(pcb);
+        if (pcb->orphan)
+            tcp_pcb_free(pcb);                /* the caller sees state CLOSED and stops */
+        break;
+    default:
+        break;
     }
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
+ * RFC 6582 NewReno recovery (SACK recovery: tcp_sack_ack): new data
+ * acknowledged or a duplicate ACK, then the send window, then our FIN.
+ */
+static void
+tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
+                bool fin)
+{
+    uint32_t acked = 0;
+
+    if (seq_lt(pcb->snd_una, th->ack))
+        acked = tcp_ack_new_data(pcb, th, pcb->in_recovery);
+    else if (tcp_is_dup_ack(pcb, th, dlen, fin))
+        tcp_ack_duplicate(pcb, th);
+    if (pcb->sack_ok) {
+        /* The scoreboard, RACK, SACK recovery and the timer to run (tcp_sack.c). */
+        tcp_sack_ack(pcb, th, acked);
+        tcp_sack_arm_timer(pcb);
+    }
+    tcp_update_window(pcb, th, seq);
+    if (tcp_fin_acked(pcb))
+        tcp_our_fin_acked(pcb);
 }
 
 /*
