@@ -58,6 +58,7 @@ STACK_SRCS := \
 STACK_SRCS += stack/siphash.c
 # Loopback is the stack's own interface, not a driver the stack depends on.
 STACK_SRCS += stack/loopback.c
+STACK_SRCS += stack/tcp_wire.c
 DRIVER_SRCS := drivers/tap.c drivers/capture.c drivers/pcapfile.c
 APP_SRCS    := apps/tapstack.c apps/app.c apps/echo.c apps/discard.c apps/udpclient.c \
 	apps/stream.c apps/tcpclient.c \

@@ -19,6 +19,7 @@
 #include "../stack/socket.h"
 #include "../stack/stats.h"
 #include "../stack/tcp.h"
+#include "../stack/tcp_var.h"
 #include "../stack/udp.h"
 
 #include <stdarg.h>

@@ -14,7 +14,7 @@
 #define _GNU_SOURCE                       /* strerrorname_np for the trace */
 #include "socket.h"
 #include "udp.h"
-#include "tcp.h"
+#include "tcp_var.h"         /* reads control blocks (state, addresses, error) */
 #include "stack.h"
 #include "netif.h"
 #include "ipv4.h"

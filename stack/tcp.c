@@ -9,7 +9,7 @@
  * below 64 KiB), urgent data (URG is ignored safely, RFC 9293 3.8.5 lets us),
  * TCP-AO/MD5. SACK is in tcp_sack.c.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
 #include "netif.h"
 #include "route.h"
@@ -90,6 +90,7 @@ tcp_init(const struct tcp_config *c)
     if (cfg.isn_secret == 0)
         cfg.isn_secret = ((uint64_t)rand32() << 32) | rand32();
     next_port = (uint16_t)(EPHEMERAL_LO + rand32() % (EPHEMERAL_HI - EPHEMERAL_LO + 1));
+    tcp_challenge_reset();
     return TS_OK;
 }
 
@@ -246,17 +247,17 @@ tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s)
     }
 }
 
-/* Rings ------------------------------------------------------------------- */
+/* Rings: a connection's send and receive bytes -------------------------- */
 
 uint32_t
-ring_free(const struct tcp_ring *r)
+tcp_ring_space(const struct tcp_ring *r)
 {
     return r->size - r->len;
 }
 
 /* Write n bytes at offset off past the first held byte (off may exceed len: OOO data). */
 void
-ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n)
+tcp_ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n)
 {
     uint32_t pos = (r->head + off) % r->size;
     uint32_t first = n < r->size - pos ? n : r->size - pos;
@@ -266,7 +267,7 @@ ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n)
 }
 
 void
-ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n)
+tcp_ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n)
 {
     uint32_t pos = (r->head + off) % r->size;
     uint32_t first = n < r->size - pos ? n : r->size - pos;
@@ -276,7 +277,7 @@ ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n)
 }
 
 void
-ring_consume(struct tcp_ring *r, uint32_t n)
+tcp_ring_consume(struct tcp_ring *r, uint32_t n)
 {
     if (n > r->len)
         n = r->len;
@@ -292,7 +293,7 @@ ring_consume(struct tcp_ring *r, uint32_t n)
 uint16_t
 tcp_rcv_window(const struct tcp_pcb *pcb)
 {
-    uint32_t w = ring_free(&pcb->rcv);
+    uint32_t w = tcp_ring_space(&pcb->rcv);
     uint32_t offered = seq_gt(pcb->rcv_adv, pcb->rcv_nxt) ? pcb->rcv_adv - pcb->rcv_nxt : 0;
     uint32_t step = pcb->rcv.size / 2 < TCP_RCV_MSS ? pcb->rcv.size / 2 : TCP_RCV_MSS;
 
@@ -434,6 +435,18 @@ tcp_listen(struct tcp_pcb *pcb, unsigned backlog)
     return TS_OK;
 }
 
+/* A child of l reached ESTABLISHED: append it to l's accept queue (tcp_accept takes it). */
+void
+tcp_accept_push(struct tcp_pcb *l, struct tcp_pcb *c)
+{
+    if (l->accept_tail)
+        l->accept_tail->accept_next = c;
+    else
+        l->accept_head = c;
+    l->accept_tail = c;
+    l->n_accept++;
+}
+
 struct tcp_pcb *
 tcp_accept(struct tcp_pcb *l)
 {
@@ -499,12 +512,12 @@ tcp_send(struct tcp_pcb *pcb, const void *buf, size_t len)
     }
     if (pcb->fin_queued)
         return TS_EPIPE;
-    room = ring_free(&pcb->snd);
+    room = tcp_ring_space(&pcb->snd);
     if (room == 0)
         return TS_EAGAIN;
     n = len < room ? (uint32_t)len : room;
     unsent_off = pcb->snd.len;
-    ring_write_at(&pcb->snd, unsent_off, buf, n);
+    tcp_ring_write_at(&pcb->snd, unsent_off, buf, n);
     pcb->snd.len += n;
     tcp_output(pcb);
     return (long)n;
@@ -526,8 +539,8 @@ tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len)
         return TS_EAGAIN;
     }
     n = len < pcb->rcv.len ? (uint32_t)len : pcb->rcv.len;
-    ring_read_at(&pcb->rcv, 0, buf, n);
-    ring_consume(&pcb->rcv, n);
+    tcp_ring_read_at(&pcb->rcv, 0, buf, n);
+    tcp_ring_consume(&pcb->rcv, n);
     /* Announce the window reading opened, once it moves enough (RFC 1122 4.2.3.3). */
     if (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
         pcb->state == TCPS_FIN_WAIT_2) {
@@ -550,7 +563,7 @@ tcp_peek(const struct tcp_pcb *pcb, void *buf, size_t len)
 
     if (n == 0)
         return pcb->fin_rcvd || pcb->state == TCPS_CLOSED ? 0 : TS_EAGAIN;
-    ring_read_at(&pcb->rcv, 0, buf, n);
+    tcp_ring_read_at(&pcb->rcv, 0, buf, n);
     return (long)n;
 }
 
@@ -643,7 +656,7 @@ tcp_poll_events(const struct tcp_pcb *pcb)
     if (pcb->rcv.len > 0 || pcb->fin_rcvd)
         ev |= POLLIN;
     if ((pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_CLOSE_WAIT) && !pcb->fin_queued &&
-        ring_free(&pcb->snd) > 0)
+        tcp_ring_space(&pcb->snd) > 0)
         ev |= POLLOUT;
     if (pcb->error)
         ev |= POLLERR;

@@ -2,7 +2,8 @@
  * tcp.h - the Transmission Control Protocol (RFC 9293), with RTO per RFC 6298,
  * ISNs per RFC 6528 and RST/SYN/ACK hardening per RFC 5961.
  *
- * tcp_in.c     parse, tcp_input (demux), tcp_segment_arrives (RFC 9293 3.10.7)
+ * tcp_wire.c   the segment on the wire: tcp_parse, tcp_emit, the trace's text
+ * tcp_in.c     tcp_input (checksum, demux), tcp_segment_arrives (RFC 9293 3.10.7)
  * tcp_out.c    tcp_output (data, SYN, FIN from the send buffer), RST/ACK sends
  * tcp_timer.c  retransmission (RFC 6298), TIME-WAIT, RTT estimation
  * tcp_sack.c   SACK (RFC 2018, D-SACK RFC 2883) both ways, RACK-TLP loss detection
@@ -12,6 +13,11 @@
  *
  * The socket layer (socket.c) calls tcp_listen/connect/send/recv/shutdown/
  * close and asks tcp_poll_events() which of POLLIN/POLLOUT/POLLERR/POLLHUP hold.
+ *
+ * This file is what the rest of the stack sees: the segment header, the states,
+ * the configuration and the calls IPv4, ICMP and the socket layer make. The
+ * control block and the calls between the TCP files are in tcp_var.h (BSD's
+ * split); code that reads a control block's fields includes that too.
  */
 #ifndef TS_TCP_H
 #define TS_TCP_H
@@ -32,6 +38,17 @@
  */
 #define TCP_MIN_SND_MSS   48
 
+#define TCP_CSUM_OFF      16        /* the checksum field's offset in the header */
+
+/* Option kinds (RFC 9293 3.2, RFC 2018) and the lengths of the fixed-size ones. */
+#define TCPOPT_EOL        0         /* end of option list */
+#define TCPOPT_NOP        1         /* no-operation (padding between options) */
+#define TCPOPT_MSS        2         /* maximum segment size, SYN only */
+#define TCPOPT_SACK_PERM  4         /* SACK-permitted (RFC 2018 2), SYN only */
+#define TCPOPT_SACK       5         /* SACK blocks (RFC 2018 3) */
+#define TCPOLEN_MSS       4
+#define TCPOLEN_SACK_PERM 2
+
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_RST 0x04
@@ -42,6 +59,10 @@
 struct netif;
 struct pkb;
 struct ipv4_hdr;
+struct tcp_pcb;             /* the control block: tcp_var.h */
+
+/* At most 4 SACK blocks fit in 40 bytes of options (2 NOPs, kind, length, 4 * 8). */
+#define TCP_SACK_MAX 4
 
 /* Sequence numbers compare modulo 2^32 (RFC 9293 3.4): never with < directly. */
 static inline bool seq_lt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) < 0; }
@@ -49,7 +70,8 @@ static inline bool seq_leq(uint32_t a, uint32_t b) { return (int32_t)(a - b) <= 
 static inline bool seq_gt(uint32_t a, uint32_t b)  { return (int32_t)(a - b) > 0; }
 static inline bool seq_geq(uint32_t a, uint32_t b) { return (int32_t)(a - b) >= 0; }
 
-/* A parsed segment header, host order. */
+/* A segment header in host order: what tcp_parse reads and tcp_emit writes (tcp_wire.c
+ * has the diagram). */
 struct tcp_hdr {
     uint16_t sport, dport;
     uint32_t seq, ack;
@@ -62,7 +84,7 @@ struct tcp_hdr {
     bool sack_perm;           /* SACK-permitted option (RFC 2018 2), meaningful on a SYN */
     bool sack_bad;            /* a SACK option of a length that is not 2 + 8n: ignored */
     uint8_t nsack;            /* SACK blocks (RFC 2018 3) */
-    struct { uint32_t start, end; } sack[4];
+    struct { uint32_t start, end; } sack[TCP_SACK_MAX];
 };
 
 /* RFC 9293 3.3.2 states. */
@@ -71,149 +93,6 @@ enum tcp_state {
     TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT, TCPS_CLOSING, TCPS_LAST_ACK, TCPS_TIME_WAIT,
 };
 const char *tcp_state_name(enum tcp_state s);
-
-/* A byte ring: the send and receive buffers. */
-struct tcp_ring {
-    uint8_t *buf;
-    uint32_t size;
-    uint32_t head;            /* offset of the first byte */
-    uint32_t len;             /* bytes held */
-};
-
-/* Out-of-order data already in the receive ring: [start, end) sequence ranges,
- * the most recently changed first (the order SACK reports them in, RFC 2018 4). */
-#define TCP_OOO_MAX 8
-struct tcp_range {
-    uint32_t start, end;
-};
-
-/* At most 4 SACK blocks fit in 40 bytes of options (2 NOPs, kind, length, 4 * 8). */
-#define TCP_SACK_MAX 4
-
-/*
- * The sender's scoreboard, on connections with SACK: one record per segment
- * sent and not yet cumulatively acknowledged, in sequence order. RACK needs
- * each segment's transmit time; SACK recovery needs which were SACKed and
- * which are lost. A full table holds back new data until ACKs free it.
- */
-#define TCP_SEGS_MAX 64
-#define SEG_SACKED  0x01          /* the receiver has it (a SACK block covered it) */
-#define SEG_LOST    0x02          /* judged lost (RACK or RTO), not yet sent again */
-#define SEG_RETRANS 0x04          /* sent more than once */
-struct tcp_seg {
-    uint32_t start, end;      /* [start, end) in sequence space; end counts a FIN */
-    uint64_t xmit_us;         /* when it was last sent */
-    uint32_t order;           /* and in which place: ties in xmit_us go by it */
-    uint8_t flags;
-};
-
-/* What the one retransmission timer is timing (RFC 8985 8: one at a time). */
-enum tcp_timer_kind {
-    TCP_TMR_RTO,              /* retransmission timeout (RFC 6298), also the persist timer */
-    TCP_TMR_TLP,              /* tail loss probe (RFC 8985 7) */
-    TCP_TMR_REO,              /* RACK reordering window (RFC 8985 6.2 step 5) */
-};
-
-/* Transmission control block, with RFC 9293's variable names. */
-struct tcp_pcb {
-    enum tcp_state state;
-    uint32_t local_ip, remote_ip;
-    uint16_t local_port, remote_port;
-
-    /* send sequence variables (RFC 9293 3.3.1) */
-    uint32_t snd_una, snd_nxt, snd_wnd, snd_wl1, snd_wl2, iss;
-    uint32_t snd_max;         /* highest sequence number sent (snd_nxt goes back on RTO) */
-    uint32_t fin_seq;         /* our FIN's sequence number, once fin_sent */
-    uint32_t max_snd_wnd;     /* largest window the peer offered (RFC 5961 5.2) */
-    uint16_t snd_mss;         /* peer's MSS: the largest segment we send */
-    /* receive sequence variables */
-    uint32_t rcv_nxt, irs;
-    uint16_t rcv_wnd_adv;     /* window last advertised */
-    uint32_t rcv_adv;         /* right edge last advertised: RCV.NXT + window (SWS, 4.2.3.3) */
-
-    /* congestion control (RFC 5681, NewReno RFC 6582) */
-    uint32_t cwnd, ssthresh;
-    uint32_t bytes_acked;     /* congestion avoidance byte counting (RFC 5681 3.1) */
-    unsigned dupacks;         /* duplicate ACKs in a row */
-    bool in_recovery;         /* fast recovery until `recover` is acknowledged */
-    bool rto_recovery;        /* resending after a timeout until `recover` is acknowledged */
-    uint32_t recover;
-    uint64_t last_send;       /* for restarting cwnd after idle (RFC 5681 4.1) */
-
-    /* SACK (RFC 2018): both sides said SACK-permitted on their SYNs */
-    bool sack_ok;
-    bool dsack_pending;       /* report `dsack` first in the next ACK (RFC 2883) */
-    struct tcp_range dsack;
-    /* the sender's scoreboard, a ring of nsegs records from seg_head */
-    struct tcp_seg segs[TCP_SEGS_MAX];
-    unsigned seg_head, nsegs;
-    /* RACK (RFC 8985 6): the most recently sent segment known delivered */
-    uint64_t rack_xmit_us;
-    uint32_t rack_order, tx_order;   /* transmissions counted: the order within a tick */
-    uint32_t rack_rtt_us, rack_fack, min_rtt_us;
-    bool reordering_seen;
-    unsigned reo_wnd_mult, reo_wnd_persist;
-    bool dsack_round_on;
-    uint32_t dsack_round;
-    /* TLP (RFC 8985 7): one probe outstanding at most */
-    uint64_t reo_deadline_us; /* when the next segment may be judged lost, 0 if none waits */
-    bool tlp_out, tlp_retrans;
-    uint32_t tlp_end;
-    enum tcp_timer_kind timer_kind;
-    /* PRR (RFC 6937) during SACK recovery */
-    uint32_t prr_delivered, prr_out, recover_fs;
-    /* undo (RFC 3708 / RFC 4015): all retransmissions D-SACKed means none was needed */
-    bool undo_valid;
-    uint32_t undo_marker, undo_high, prior_cwnd, prior_ssthresh;   /* resent: [marker, high) */
-    int undo_retrans;
-
-    /* acknowledgement and sending policy */
-    unsigned ack_pending;     /* data segments received since our last ACK */
-    bool wnd_update_due;      /* the app's reading opened the window: announce it */
-    struct timer delack;      /* delayed ACK (RFC 5681 4.2, RFC 1122 4.2.3.2) */
-    bool nodelay;             /* TCP_NODELAY: Nagle off (RFC 1122 4.2.3.4) */
-    bool keepalive;           /* SO_KEEPALIVE (RFC 1122 4.2.3.6) */
-    unsigned ka_probes;       /* unanswered keep-alive probes */
-    struct timer keepalive_timer;
-
-    /* send buffer: bytes from snd_una on (sent and unacked, then unsent) */
-    struct tcp_ring snd;
-    /* receive buffer: in-order bytes not yet read; ooo ranges lie beyond them */
-    struct tcp_ring rcv;
-    struct tcp_range ooo[TCP_OOO_MAX];
-    int nooo;
-
-    bool fin_queued;          /* close/shutdown asked: send FIN after the data */
-    bool fin_sent;            /* our FIN has a sequence number (snd_nxt counted it) */
-    bool fin_rcvd;            /* peer's FIN processed: reads return 0 when drained */
-    bool synchronized;        /* reached ESTABLISHED once (reads after it see end of stream) */
-    bool syn_timed_out;       /* our SYN or SYN-ACK was retransmitted (RFC 6298 5.7) */
-    int error;                /* pending TS_E* for the socket, 0 if none */
-
-    /* RFC 6298 retransmission */
-    uint32_t srtt_us, rttvar_us, rto_us;
-    bool rtt_valid;           /* have a first measurement */
-    bool rtt_timing;          /* a segment is being timed (Karn: never a retransmitted one) */
-    uint32_t rtt_seq;
-    uint64_t rtt_start;
-    unsigned retries;         /* consecutive timeouts */
-    struct timer rexmit;
-    struct timer timewait;
-
-    /* listening socket: children in SYN-RECEIVED and established, awaiting accept */
-    struct tcp_pcb *parent;
-    struct tcp_pcb *accept_next;     /* accept queue link (in parent's queue) */
-    struct tcp_pcb *accept_head, *accept_tail;
-    unsigned backlog, n_syn_rcvd, n_accept;
-
-    bool orphan;              /* the socket was closed; TCP frees the pcb when done */
-    uint64_t orphan_order;    /* when it became an orphan, in order: the oldest is reset first */
-    uint64_t orphan_progress; /* clock_now() when an orphan last made progress (SND.UNA moved) */
-    struct timer orphan_timer; /* resets an orphan that makes no progress (tcp_config) */
-    bool tx_failed;           /* tcp_output could not hand a segment down: the timer retries */
-    uint64_t born;            /* allocation order: the oldest half-open one is evicted first */
-    bool in_use;
-};
 
 struct tcp_config {
     unsigned max_pcbs;        /* control blocks in all (default 128) */
@@ -232,11 +111,22 @@ struct tcp_config {
                                * reset (0: a quarter of max_pcbs) */
 };
 
+/* Parse a segment header and its options from n bytes; TS_ETRUNC, TS_EBADLEN or TS_EBADVAL. */
 int tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h);
+/* The header length tcp_emit writes for h: 20 bytes and the options h holds. */
+size_t tcp_emit_len(const struct tcp_hdr *h);
+/* Write h (fields, MSS/SACK-permitted/SACK options) into b; the checksum is left 0. */
+void tcp_emit(uint8_t *b, const struct tcp_hdr *h);
+/* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
+void tcp_flags_str(uint8_t flags, char out[8]);
+/* " <mss 1460,sackOK>", " <sack 1-2 5-6>", "": a segment's options for the trace. */
+void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
 
 /* Set up the control block table; NULL = defaults. TS_ENOMEM on failure. */
 int tcp_init(const struct tcp_config *cfg);
+/* Free the table and the rings (tcp_init again to use TCP). */
 void tcp_shutdown_all(void);
+/* The defaults tcp_init(NULL) uses. */
 void tcp_defaults(struct tcp_config *cfg);
 
 /* Registered with ipv4_register(IPPROTO_TCP). Owns p. */
@@ -247,17 +137,24 @@ void tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *quoted,
 
 /* The calls the socket layer makes. Negative TS_E* on error. */
 struct tcp_pcb *tcp_new(void);                        /* NULL: table full */
+/* Local address and port (0: an ephemeral one); TS_EADDRINUSE unless reuse allows it. */
 int tcp_bind(struct tcp_pcb *pcb, uint32_t ip, uint16_t port, bool reuse);
+/* Passive open (RFC 9293 3.10.1): LISTEN with at most backlog children at a time. */
 int tcp_listen(struct tcp_pcb *pcb, unsigned backlog);
 struct tcp_pcb *tcp_accept(struct tcp_pcb *listener); /* NULL: none ready */
+/* Active open (RFC 9293 3.10.1): send our SYN; the result comes through tcp_poll_events. */
 int tcp_connect(struct tcp_pcb *pcb, uint32_t ip, uint16_t port);
+/* Queue up to len bytes for sending (RFC 9293 3.10.2); bytes taken, TS_EAGAIN if none fit. */
 long tcp_send(struct tcp_pcb *pcb, const void *buf, size_t len);
+/* Take up to len in-order bytes (RFC 9293 3.10.3); 0 at end of stream. */
 long tcp_recv(struct tcp_pcb *pcb, void *buf, size_t len);
 /* Copy without taking (MSG_PEEK). */
 long tcp_peek(const struct tcp_pcb *pcb, void *buf, size_t len);
+/* Stop reading (rd) and/or writing (wr: FIN after the data). */
 int tcp_shutdown(struct tcp_pcb *pcb, bool rd, bool wr);
 /* Close: FIN after the data, or RST if unread data is left (RFC 9293 3.10.4). */
 void tcp_close(struct tcp_pcb *pcb);
+/* RFC 9293 3.10.5 ABORT: RST to the peer, CLOSED now. */
 void tcp_abort(struct tcp_pcb *pcb);
 /* Which of POLLIN, POLLOUT, POLLERR, POLLHUP hold now. */
 short tcp_poll_events(const struct tcp_pcb *pcb);
@@ -270,67 +167,11 @@ int tcp_take_error(struct tcp_pcb *pcb);
 /* For tests and the status views. */
 unsigned tcp_count(enum tcp_state s);   /* TCPS_CLOSED counts all in use */
 unsigned tcp_orphan_count(void);        /* closed by the app, not yet done (not TIME-WAIT) */
-void tcp_dump(FILE *f);
-const struct tcp_pcb *tcp_pcb_at(unsigned i);
-const struct tcp_config *tcp_config_get(void);
-
-/* Internal between tcp_*.c ------------------------------------------------ */
-struct tcp_pcb *tcp_pcb_alloc(void);
-struct tcp_pcb *tcp_lookup(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
-bool tcp_evict_embryo(struct tcp_pcb *listener);
-void tcp_pcb_free(struct tcp_pcb *pcb);
-void tcp_set_state(struct tcp_pcb *pcb, enum tcp_state s);
-uint32_t tcp_isn(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
+void tcp_dump(FILE *f);                 /* one line per control block in use */
+const struct tcp_pcb *tcp_pcb_at(unsigned i);   /* slot i if in use, else NULL */
+const struct tcp_config *tcp_config_get(void);  /* the configuration tcp_init took */
+/* The window we advertise now (free receive space, SWS-avoiding; RFC 1122 4.2.3.3). */
 uint16_t tcp_rcv_window(const struct tcp_pcb *pcb);
-void tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
-                         const struct ipv4_hdr *ih);
-/* tcp_out.c */
-/* "S", "S.", "P.", "FR"...: tcpdump's letters for the flags, for the trace. */
-void tcp_flags_str(uint8_t flags, char out[8]);
-/* " <mss 1460,sackOK>", " <sack 1-2 5-6>", "": a segment's options for the trace. */
-void tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n);
-void tcp_output(struct tcp_pcb *pcb);
-int tcp_send_seg(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
-void tcp_set_snd_mss(struct tcp_pcb *pcb, uint16_t peer_mss);
-void tcp_send_ack(struct tcp_pcb *pcb);
-void tcp_send_syn(struct tcp_pcb *pcb);
-void tcp_send_rst(struct tcp_pcb *pcb);
-void tcp_send_rst_reply(const struct ipv4_hdr *ih, const struct tcp_hdr *th, size_t seglen);
-void tcp_retransmit_first(struct tcp_pcb *pcb);
-bool tcp_fin_acked(const struct tcp_pcb *pcb);
-uint32_t tcp_flight_size(const struct tcp_pcb *pcb);
-void tcp_ack_received(struct tcp_pcb *pcb, uint32_t ack, uint32_t acked, bool dup);
-void tcp_ack_schedule(struct tcp_pcb *pcb, bool now);
-/* tcp_sack.c */
-size_t tcp_sack_option(struct tcp_pcb *pcb, uint8_t *opt, size_t room);
-void tcp_sack_note_dup(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
-bool tcp_seg_record(struct tcp_pcb *pcb, uint32_t start, uint32_t end);
-void tcp_seg_clear(struct tcp_pcb *pcb);
-uint32_t tcp_pipe(const struct tcp_pcb *pcb);
-void tcp_sack_output(struct tcp_pcb *pcb);
-void tcp_sack_init(struct tcp_pcb *pcb, bool peer_permits);
-void tcp_sack_ack(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t acked);
-void tcp_sack_on_rto(struct tcp_pcb *pcb);
-void tcp_sack_arm_timer(struct tcp_pcb *pcb);
-void tcp_rack_timeout(struct tcp_pcb *pcb);
-void tcp_tlp_fire(struct tcp_pcb *pcb);
-void tcp_cwnd_grow(struct tcp_pcb *pcb, uint32_t acked);
-/* tcp_timer.c */
-void tcp_timers_init(struct tcp_pcb *pcb);
-void tcp_timers_cancel(struct tcp_pcb *pcb);
-void tcp_keepalive_reset(struct tcp_pcb *pcb);
-void tcp_on_rto(struct tcp_pcb *pcb);
-void tcp_rexmit_restart(struct tcp_pcb *pcb);
-void tcp_rexmit_arm(struct tcp_pcb *pcb, enum tcp_timer_kind kind, uint64_t us);
-void tcp_rexmit_stop(struct tcp_pcb *pcb);
-void tcp_rtt_sample(struct tcp_pcb *pcb, uint32_t ack);
-void tcp_timewait_start(struct tcp_pcb *pcb);
-void tcp_orphan_start(struct tcp_pcb *pcb);
-void tcp_orphan_progress(struct tcp_pcb *pcb);
-/* Ring helpers (tcp.c) */
-uint32_t ring_free(const struct tcp_ring *r);
-void ring_write_at(struct tcp_ring *r, uint32_t off, const uint8_t *src, uint32_t n);
-void ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *dst, uint32_t n);
-void ring_consume(struct tcp_ring *r, uint32_t n);
+
 
 #endif

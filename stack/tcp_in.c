@@ -1,5 +1,5 @@
 /*
- * tcp_in.c - receiving segments: parse and validate (tcp_parse, tcp_input),
+ * tcp_in.c - receiving segments: validate (tcp_input, after tcp_parse),
  * find the connection, then tcp_segment_arrives() follows RFC 9293 3.10.7
  * step by step with the RFC's own variable names. RFC 5961 hardens the RST,
  * SYN and ACK checks (challenge ACKs).
@@ -8,8 +8,9 @@
  * LIMIT: data carried on a SYN is not queued (the peer sends it again);
  * an out-of-order FIN is forgotten until it arrives in order.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
+#include "icmp.h"
 #include "netif.h"
 #include "pkb.h"
 #include "checksum.h"
@@ -17,73 +18,6 @@
 #include "trace.h"
 
 #include <string.h>
-
-int
-tcp_parse(const uint8_t *b, size_t n, struct tcp_hdr *h)
-{
-    struct rd r = rd_init(b, n);
-    uint8_t off;
-
-    h->sport = rd_be16(&r);
-    h->dport = rd_be16(&r);
-    h->seq = rd_be32(&r);
-    h->ack = rd_be32(&r);
-    off = rd_u8(&r);
-    h->flags = rd_u8(&r) & 0x3f;
-    h->wnd = rd_be16(&r);
-    h->csum = rd_be16(&r);
-    h->urp = rd_be16(&r);
-    h->hlen = (uint8_t)((off >> 4) * 4);
-    h->mss = 0;
-    h->sack_perm = false;
-    h->sack_bad = false;
-    h->nsack = 0;
-    if (r.err)
-        return TS_ETRUNC;
-    if (h->hlen < TCP_HDR_MIN || h->hlen > n)
-        return TS_EBADLEN;                /* data offset lies */
-    /* Options (RFC 9293 3.1): skip unknown kinds by their length, refuse bad lengths. */
-    for (size_t i = TCP_HDR_MIN; i < h->hlen;) {
-        uint8_t kind = b[i], len;
-
-        if (kind == 0)                    /* end of option list */
-            break;
-        if (kind == 1) {                  /* no-operation */
-            i++;
-            continue;
-        }
-        if (i + 1 >= h->hlen)
-            return TS_EBADVAL;
-        len = b[i + 1];
-        /* RFC 9293 3.1: MUST handle an illegal option length (e.g. zero) without harm. */
-        if (len < 2 || i + len > h->hlen)
-            return TS_EBADVAL;
-        if (kind == 2) {
-            if (len != 4)
-                return TS_EBADVAL;
-            h->mss = get_be16(b + i + 2);
-        } else if (kind == 4 && len == 2) {
-            h->sack_perm = true;          /* RFC 2018 2: SACK-permitted */
-        } else if (kind == 5) {
-            /* RFC 2018 3: 1 to 4 blocks of left and right edge. Another length is
-             * ignored: the segment's ACK is still good. */
-            if ((len - 2) % 8 != 0 || len < 10 || (len - 2) / 8 > TCP_SACK_MAX) {
-                h->sack_bad = true;
-                h->nsack = 0;
-            } else {
-                struct rd o = rd_init(b + i + 2, (size_t)len - 2);
-
-                h->nsack = (uint8_t)((len - 2) / 8);
-                for (unsigned k = 0; k < h->nsack; k++) {
-                    h->sack[k].start = rd_be32(&o);
-                    h->sack[k].end = rd_be32(&o);
-                }
-            }
-        }
-        i += len;
-    }
-    return TS_OK;
-}
 
 void
 tcp_input(struct netif *nif, struct pkb *p, const struct ipv4_hdr *ih)
@@ -147,7 +81,7 @@ tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *q, const uint8
     uint32_t seq = rd_be32(&r);
     struct tcp_pcb *pcb;
 
-    if (r.err || type != 3)
+    if (r.err || type != ICMP_UNREACH)
         return;
     pcb = tcp_lookup(q->src, sport, q->dst, dport);
     if (pcb == NULL || pcb->state == TCPS_LISTEN || seq_lt(seq, pcb->snd_una) ||
@@ -157,7 +91,7 @@ tcp_icmp_error(uint8_t type, uint8_t code, const struct ipv4_hdr *q, const uint8
     }
     STAT_INC(tcp, icmp_in);
     TRACE_EV("tcp", "port %u: ICMP unreachable code %u", pcb->local_port, code);
-    if (pcb->state == TCPS_SYN_SENT && (code == 2 || code == 3)) {
+    if (pcb->state == TCPS_SYN_SENT && (code == ICMP_UNREACH_PROTO || code == ICMP_UNREACH_PORT)) {
         pcb->error = TS_ECONNREFUSED;
         tcp_set_state(pcb, TCPS_CLOSED);
         tcp_timers_cancel(pcb);
@@ -393,101 +327,107 @@ tcp_dupthresh(const struct tcp_pcb *pcb)
     uint32_t unsent = pcb->snd.len > flight ? pcb->snd.len - flight : 0;
     bool can_send = unsent > 0 && seq_lt(pcb->snd_max, pcb->snd_una + pcb->snd_wnd);
 
-    if (segs < 4 && segs >= 2 && !can_send)
+    if (segs < TCP_DUPACK_THRESH + 1 && segs >= 2 && !can_send)
         return segs - 1;
-    return 3;
+    return TCP_DUPACK_THRESH;
 }
 
 /*
- * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
- * RFC 6582 NewReno recovery: take acknowledged data out of the send buffer,
- * sample the RTT, grow cwnd, count duplicate ACKs, update the send window,
- * and move on when our FIN is acknowledged.
+ * New data (or our SYN/FIN) acknowledged (RFC 9293 3.10.7.4 fifth, RFC 5681,
+ * RFC 6582 NewReno): drop it from the send buffer, move SND.UNA, sample the
+ * RTT, grow or deflate cwnd, restart or stop the timer. Returns the bytes that
+ * count for congestion control (the SYN does not).
  */
-static void
-tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
-                bool fin)
+static uint32_t
+tcp_ack_new_data(struct tcp_pcb *pcb, const struct tcp_hdr *th, bool was_recovery)
 {
-    uint32_t mss = pcb->snd_mss, old_wnd = pcb->snd_wnd, acked = 0;
-    bool was_recovery = pcb->in_recovery;
+    uint32_t mss = pcb->snd_mss, acked = th->ack - pcb->snd_una, data = acked;
 
-    if (seq_lt(pcb->snd_una, th->ack)) {
-        /* New data (or our SYN/FIN) acknowledged: drop it from the send buffer. */
-        uint32_t data;
-
-        acked = th->ack - pcb->snd_una;
-        data = acked;
-
-        if (seq_leq(pcb->snd_una, pcb->iss)) {
-            data--;                           /* the SYN's number is not data */
-            acked--;                          /* and does not open the congestion window */
-        }
-        if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
-            data--;                           /* nor is the FIN's */
-        ring_consume(&pcb->snd, data);
-        pcb->snd_una = th->ack;
-        if (seq_lt(pcb->snd_nxt, pcb->snd_una))
-            pcb->snd_nxt = pcb->snd_una;      /* after go-back-N the peer may know more */
-        pcb->retries = 0;
-        pcb->dupacks = 0;
-        tcp_orphan_progress(pcb);
-        tcp_rtt_sample(pcb, th->ack);
-        if (pcb->sack_ok) {
-            ;                                 /* congestion control: tcp_sack_ack below */
-        } else if (was_recovery && seq_geq(th->ack, pcb->recover)) {
-            /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
-             * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
-            uint32_t f = tcp_flight_size(pcb);
-            uint32_t cap = (f > mss ? f : mss) + mss;
-
-            pcb->cwnd = pcb->ssthresh < cap ? pcb->ssthresh : cap;
-            pcb->in_recovery = false;
-            TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
-        } else if (was_recovery) {
-            /* Step 4: partial ACK - the next hole is lost too: resend it, deflate by acked. */
-            STAT_INC(tcp, partial_ack);
-            tcp_retransmit_first(pcb);
-            pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
-        } else if (acked > 0) {
-            tcp_cwnd_grow(pcb, acked);        /* slow start or congestion avoidance */
-        }
-        /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
-        if (pcb->snd_una == pcb->snd_max)
-            tcp_rexmit_stop(pcb);
-        else
-            tcp_rexmit_restart(pcb);
-    } else if (!pcb->sack_ok && th->ack == pcb->snd_una && dlen == 0 && !fin &&
-               th->wnd == pcb->snd_wnd &&
-               th->wnd > 0 && tcp_flight_size(pcb) > 0 && pcb->state != TCPS_SYN_RECEIVED) {
-        /* (A zero window's answers to our probes are not duplicate ACKs: nothing is lost.) */
-        /* RFC 5681 2: a duplicate ACK. Three of them: the segment is lost (3.2). */
-        unsigned thresh = tcp_dupthresh(pcb);
-
-        pcb->dupacks++;
-        STAT_INC(tcp, dup_ack);
-        if (pcb->dupacks == thresh && !pcb->in_recovery &&
-            seq_gt(th->ack - 1, pcb->recover - 1)) {
-            uint32_t f = tcp_flight_size(pcb);
-
-            STAT_INC(tcp, fast_rexmit);
-            pcb->ssthresh = f / 2 > 2 * mss ? f / 2 : 2 * mss;     /* eq. 4 */
-            pcb->recover = pcb->snd_max;
-            pcb->in_recovery = true;
-            pcb->rtt_timing = false;
-            tcp_retransmit_first(pcb);
-            pcb->cwnd = pcb->ssthresh + 3 * mss;
-            TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
-                     pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
-        } else if (pcb->in_recovery) {
-            pcb->cwnd += mss;                 /* step 5 (RFC 6582 3.2): inflate */
-        }
+    if (seq_leq(pcb->snd_una, pcb->iss)) {
+        data--;                               /* the SYN's number is not data */
+        acked--;                              /* and does not open the congestion window */
     }
+    if (pcb->fin_sent && seq_gt(th->ack, pcb->fin_seq))
+        data--;                               /* nor is the FIN's */
+    tcp_ring_consume(&pcb->snd, data);
+    pcb->snd_una = th->ack;
+    if (seq_lt(pcb->snd_nxt, pcb->snd_una))
+        pcb->snd_nxt = pcb->snd_una;          /* after go-back-N the peer may know more */
+    pcb->retries = 0;
+    pcb->dupacks = 0;
+    tcp_orphan_progress(pcb);
+    tcp_rtt_sample(pcb, th->ack);
     if (pcb->sack_ok) {
-        /* The scoreboard, RACK, SACK recovery and the timer to run (tcp_sack.c). */
-        tcp_sack_ack(pcb, th, acked);
-        tcp_sack_arm_timer(pcb);
+        ;                                     /* congestion control: tcp_sack_ack */
+    } else if (was_recovery && seq_geq(th->ack, pcb->recover)) {
+        /* RFC 6582 3.2 step 3: full ACK ends recovery; deflate to
+         * min(ssthresh, max(FlightSize, SMSS) + SMSS). */
+        uint32_t f = tcp_flight_size(pcb);
+        uint32_t cap = (f > mss ? f : mss) + mss;
+
+        pcb->cwnd = pcb->ssthresh < cap ? pcb->ssthresh : cap;
+        pcb->in_recovery = false;
+        TRACE_EV("tcp", "port %u: recovery done, cwnd %u", pcb->local_port, pcb->cwnd);
+    } else if (was_recovery) {
+        /* Step 4: partial ACK - the next hole is lost too: resend it, deflate by acked. */
+        STAT_INC(tcp, partial_ack);
+        tcp_retransmit_first(pcb);
+        pcb->cwnd = pcb->cwnd > acked ? pcb->cwnd - acked + mss : mss;
+    } else if (acked > 0) {
+        tcp_cwnd_grow(pcb, acked);            /* slow start or congestion avoidance */
     }
-    /* Window update (RFC 9293 3.10.7.4 fifth): only from a newer segment. */
+    /* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart it. */
+    if (pcb->snd_una == pcb->snd_max)
+        tcp_rexmit_stop(pcb);
+    else
+        tcp_rexmit_restart(pcb);
+    return acked;
+}
+
+/*
+ * RFC 5681 2: a duplicate ACK (without SACK): the same ACK and window, no data,
+ * data in flight. A zero window's answers to our probes are not: nothing is lost.
+ */
+static bool
+tcp_is_dup_ack(const struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t dlen, bool fin)
+{
+    return !pcb->sack_ok && th->ack == pcb->snd_una && dlen == 0 && !fin &&
+           th->wnd == pcb->snd_wnd && th->wnd > 0 && tcp_flight_size(pcb) > 0 &&
+           pcb->state != TCPS_SYN_RECEIVED;
+}
+
+/* Count a duplicate ACK: at the threshold, fast retransmit (RFC 5681 3.2); in recovery, inflate. */
+static void
+tcp_ack_duplicate(struct tcp_pcb *pcb, const struct tcp_hdr *th)
+{
+    uint32_t mss = pcb->snd_mss;
+    unsigned thresh = tcp_dupthresh(pcb);
+
+    pcb->dupacks++;
+    STAT_INC(tcp, dup_ack);
+    if (pcb->dupacks == thresh && !pcb->in_recovery && seq_gt(th->ack - 1, pcb->recover - 1)) {
+        uint32_t f = tcp_flight_size(pcb);
+
+        STAT_INC(tcp, fast_rexmit);
+        pcb->ssthresh = f / 2 > 2 * mss ? f / 2 : 2 * mss;     /* eq. 4 */
+        pcb->recover = pcb->snd_max;
+        pcb->in_recovery = true;
+        pcb->rtt_timing = false;
+        tcp_retransmit_first(pcb);
+        pcb->cwnd = pcb->ssthresh + TCP_DUPACK_THRESH * mss;
+        TRACE_EV("tcp", "port %u: %u duplicate ACKs: fast retransmit, cwnd %u ssthresh %u",
+                 pcb->local_port, thresh, pcb->cwnd, pcb->ssthresh);
+    } else if (pcb->in_recovery) {
+        pcb->cwnd += mss;                     /* step 5 (RFC 6582 3.2): inflate */
+    }
+}
+
+/* RFC 9293 3.10.7.4 fifth: update SND.WND, only from a newer segment (SND.WL1, SND.WL2). */
+static void
+tcp_update_window(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq)
+{
+    uint32_t old_wnd = pcb->snd_wnd;
+
     if (seq_lt(pcb->snd_wl1, seq) || (pcb->snd_wl1 == seq && seq_leq(pcb->snd_wl2, th->ack))) {
         pcb->snd_wnd = th->wnd;
         pcb->snd_wl1 = seq;
@@ -503,31 +443,58 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
     }
     if (pcb->snd_wnd == 0)
         pcb->retries = 0;                     /* the peer answers our probes: keep probing */
+}
 
-    /* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). */
-    if (tcp_fin_acked(pcb)) {
-        switch (pcb->state) {
-        case TCPS_FIN_WAIT_1:
-            tcp_set_state(pcb, TCPS_FIN_WAIT_2);
-            tcp_rexmit_stop(pcb);
-            /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
-            if (pcb->orphan)
-                timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
-            break;
-        case TCPS_CLOSING:
-            tcp_set_state(pcb, TCPS_TIME_WAIT);
-            tcp_timewait_start(pcb);
-            break;
-        case TCPS_LAST_ACK:
-            tcp_set_state(pcb, TCPS_CLOSED);
-            tcp_timers_cancel(pcb);
-            if (pcb->orphan)
-                tcp_pcb_free(pcb);            /* the caller sees state CLOSED and stops */
-            break;
-        default:
-            break;
-        }
+/* Our FIN acknowledged: move on (RFC 9293 3.10.7.4 fifth, per state). May free an orphan. */
+static void
+tcp_our_fin_acked(struct tcp_pcb *pcb)
+{
+    switch (pcb->state) {
+    case TCPS_FIN_WAIT_1:
+        tcp_set_state(pcb, TCPS_FIN_WAIT_2);
+        tcp_rexmit_stop(pcb);
+        /* LIMIT: an orphan in FIN-WAIT-2 waits 2*MSL at most for the peer's FIN. */
+        if (pcb->orphan)
+            timer_arm(&pcb->timewait, 2 * tcp_config_get()->msl_us);
+        break;
+    case TCPS_CLOSING:
+        tcp_set_state(pcb, TCPS_TIME_WAIT);
+        tcp_timewait_start(pcb);
+        break;
+    case TCPS_LAST_ACK:
+        tcp_set_state(pcb, TCPS_CLOSED);
+        tcp_timers_cancel(pcb);
+        if (pcb->orphan)
+            tcp_pcb_free(pcb);                /* the caller sees state CLOSED and stops */
+        break;
+    default:
+        break;
     }
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth (ACK), with RFC 5681 congestion control and
+ * RFC 6582 NewReno recovery (SACK recovery: tcp_sack_ack): new data
+ * acknowledged or a duplicate ACK, then the send window, then our FIN.
+ */
+static void
+tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uint32_t dlen,
+                bool fin)
+{
+    uint32_t acked = 0;
+
+    if (seq_lt(pcb->snd_una, th->ack))
+        acked = tcp_ack_new_data(pcb, th, pcb->in_recovery);
+    else if (tcp_is_dup_ack(pcb, th, dlen, fin))
+        tcp_ack_duplicate(pcb, th);
+    if (pcb->sack_ok) {
+        /* The scoreboard, RACK, SACK recovery and the timer to run (tcp_sack.c). */
+        tcp_sack_ack(pcb, th, acked);
+        tcp_sack_arm_timer(pcb);
+    }
+    tcp_update_window(pcb, th, seq);
+    if (tcp_fin_acked(pcb))
+        tcp_our_fin_acked(pcb);
 }
 
 /*
@@ -537,22 +504,33 @@ tcp_ack_process(struct tcp_pcb *pcb, const struct tcp_hdr *th, uint32_t seq, uin
  */
 #define CHALLENGE_ACK_LIMIT 100
 
+/* The challenge ACKs sent in the current second, for all connections (tcp_init resets it). */
+static struct {
+    uint64_t window_start;    /* when the current second began */
+    unsigned sent;            /* challenge ACKs sent in it */
+} challenge;
+
+void
+tcp_challenge_reset(void)
+{
+    challenge.window_start = 0;
+    challenge.sent = 0;
+}
+
 static void
 tcp_challenge_ack(struct tcp_pcb *pcb)
 {
-    static uint64_t window_start;
-    static unsigned sent;
     uint64_t now = clock_now();
 
-    if (now - window_start >= US_PER_SEC) {
-        window_start = now;
-        sent = 0;
+    if (now - challenge.window_start >= US_PER_SEC) {
+        challenge.window_start = now;
+        challenge.sent = 0;
     }
-    if (sent >= CHALLENGE_ACK_LIMIT) {
+    if (challenge.sent >= CHALLENGE_ACK_LIMIT) {
         STAT_INC(tcp, challenge_ack_limited);
         return;
     }
-    sent++;
+    challenge.sent++;
     STAT_INC(tcp, challenge_ack);
     tcp_send_ack(pcb);
 }
@@ -579,38 +557,77 @@ tcp_seq_acceptable(const struct tcp_pcb *pcb, uint32_t seq, uint32_t seglen, uin
            (seq_leq(rn, seq + seglen - 1) && seq_lt(seq + seglen - 1, rn + wnd));
 }
 
-void
-tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
-                    const struct ipv4_hdr *ih)
+/* An arriving segment as the steps of RFC 9293 3.10.7.4 trim and judge it. */
+struct tcp_rx {
+    struct pkb *p;
+    const struct tcp_hdr *th;
+    const struct ipv4_hdr *ih;
+    const uint8_t *data;      /* the segment text still to take */
+    uint32_t seq, dlen;       /* its first sequence number and length, once trimmed */
+    uint32_t seglen;          /* SEG.LEN as it arrived: text, SYN and FIN */
+    uint32_t wnd;             /* RCV.WND when it arrived */
+    bool fin;                 /* a FIN still to process (false once it lies outside) */
+    bool dup_noted;           /* a D-SACK already reports its duplicate front */
+    bool need_ack, ack_now;   /* an ACK is owed: soon, or at once */
+    bool dup_now;             /* out of order: the duplicate ACK goes before any data */
+};
+
+/* A retransmitted SYN in SYN-RECEIVED: our SYN,ACK was lost; send it again. */
+static bool
+tcp_syn_again(struct tcp_pcb *pcb, struct tcp_rx *s)
 {
-    uint32_t seq = th->seq, dlen = (uint32_t)(p->len - th->hlen);
-    const uint8_t *data = p->data + th->hlen;
-    bool fin = th->flags & TCP_FIN, need_ack = false, ack_now = false, dup_now = false;
-    bool dup_noted = false;
-    uint32_t seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0);
-    uint32_t wnd = tcp_rcv_window(pcb), snd_nxt_before;
+    const struct tcp_hdr *th = s->th;
 
-    if (pcb->state == TCPS_LISTEN) {
-        tcp_listen_input(pcb, p, th, ih);
-        return;
+    return pcb->state == TCPS_SYN_RECEIVED && (th->flags & TCP_SYN) && !(th->flags & TCP_ACK) &&
+           s->seq == pcb->irs;
+}
+
+/* Trim what lies before RCV.NXT (duplicate data, noted for a D-SACK) and beyond the window. */
+static void
+tcp_trim_to_window(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    if (seq_lt(s->seq, pcb->rcv_nxt)) {
+        uint32_t cut = pcb->rcv_nxt - s->seq;
+
+        if (s->th->flags & TCP_SYN)
+            cut--;                            /* the SYN held the first number */
+        if (cut > s->dlen) {
+            s->fin = false;                   /* the FIN too is old */
+            cut = s->dlen;
+        }
+        if (cut > 0) {
+            tcp_sack_note_dup(pcb, s->seq, s->seq + cut);   /* rides on our next ACK */
+            s->dup_noted = true;
+        }
+        s->data += cut;
+        s->dlen -= cut;
+        s->seq += cut;
+        STAT_INC(tcp, dup_data);
     }
-    if (pcb->state == TCPS_SYN_SENT) {
-        tcp_synsent_input(pcb, p, th, ih);
-        return;
+    if (seq_gt(s->seq + s->dlen, pcb->rcv_nxt + s->wnd)) {
+        s->dlen = pcb->rcv_nxt + s->wnd - s->seq;
+        s->fin = false;
     }
-    if (pcb->state == TCPS_CLOSED)
-        DROP(p, tcp, closed);
-    /* A retransmitted SYN in SYN-RECEIVED: our SYN,ACK was lost; send it again. */
-    if (pcb->state == TCPS_SYN_RECEIVED && (th->flags & TCP_SYN) && !(th->flags & TCP_ACK) &&
-        seq == pcb->irs) {
+}
+
+/*
+ * RFC 9293 3.10.7.4 first: check the sequence number. An unacceptable segment
+ * is answered with an ACK (unless it is a RST) and dropped; an acceptable one
+ * is trimmed to the window. Zero window: ACKs and RSTs at RCV.NXT still count.
+ */
+static bool
+tcp_check_sequence(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    uint32_t seq = s->seq, dlen = s->dlen;
+
+    if (tcp_syn_again(pcb, s)) {
         tcp_retransmit_first(pcb);
-        DROP(p, tcp, dup_syn);
+        stats_drop(s->p, ST_tcp_dup_syn);
+        return false;
     }
-
-    /* first: sequence number check. Zero window: still take ACKs and RSTs at RCV.NXT. */
-    if (!tcp_seq_acceptable(pcb, seq, seglen, wnd) &&
-        !(wnd == 0 && seq == pcb->rcv_nxt)) {
-        if (!(th->flags & TCP_RST)) {
+    if (!tcp_seq_acceptable(pcb, seq, s->seglen, s->wnd) &&
+        !(s->wnd == 0 && seq == pcb->rcv_nxt)) {
+        if (!(s->th->flags & TCP_RST)) {
             /* Old data again: say so with a D-SACK block (RFC 2883 4). */
             if (dlen > 0 && seq_lt(seq, pcb->rcv_nxt))
                 tcp_sack_note_dup(pcb, seq, seq_lt(seq + dlen, pcb->rcv_nxt) ? seq + dlen
@@ -618,139 +635,169 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
             tcp_send_ack(pcb);                /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         }
         /* TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL (3.10.7.4). */
-        if (pcb->state == TCPS_TIME_WAIT && fin)
+        if (pcb->state == TCPS_TIME_WAIT && s->fin)
             tcp_timewait_start(pcb);
-        DROP(p, tcp, out_of_window);
+        stats_drop(s->p, ST_tcp_out_of_window);
+        return false;
     }
-    /* Trim what lies before RCV.NXT (duplicate data) and beyond the window. */
-    if (seq_lt(seq, pcb->rcv_nxt)) {
-        uint32_t cut = pcb->rcv_nxt - seq;
-
-        if (th->flags & TCP_SYN)
-            cut--;                            /* the SYN held the first number */
-        if (cut > dlen) {
-            fin = false;                      /* the FIN too is old */
-            cut = dlen;
-        }
-        if (cut > 0) {
-            tcp_sack_note_dup(pcb, seq, seq + cut);   /* rides on our next ACK */
-            dup_noted = true;
-        }
-        data += cut;
-        dlen -= cut;
-        seq += cut;
-        STAT_INC(tcp, dup_data);
-    }
-    if (seq_gt(seq + dlen, pcb->rcv_nxt + wnd)) {
-        dlen = pcb->rcv_nxt + wnd - seq;
-        fin = false;
-    }
-
+    tcp_trim_to_window(pcb, s);
     tcp_keepalive_reset(pcb);                 /* the peer is alive */
+    return true;
+}
 
-    /* second: RST (RFC 5961 3.2: only an exact match resets; in window gets a challenge). */
-    if (th->flags & TCP_RST) {
-        if (seq != pcb->rcv_nxt) {
-            tcp_challenge_ack(pcb);
-            DROP(p, tcp, rst_in_window);
-        }
-        pkb_free(p);
-        tcp_reset_by_peer(pcb, pcb->state == TCPS_SYN_RECEIVED ? TS_ECONNREFUSED : TS_ECONNRESET);
-        return;
-    }
-    /* fourth: SYN in a synchronized state: challenge ACK (RFC 5961 4.2). */
-    if (th->flags & TCP_SYN) {
+/*
+ * RFC 9293 3.10.7.4 second: check the RST bit. RFC 5961 3.2: only a RST at
+ * exactly RCV.NXT resets; one elsewhere in the window gets a challenge ACK.
+ */
+static bool
+tcp_check_rst(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    if (!(s->th->flags & TCP_RST))
+        return true;
+    if (s->seq != pcb->rcv_nxt) {
         tcp_challenge_ack(pcb);
-        DROP(p, tcp, syn_in_window);
+        stats_drop(s->p, ST_tcp_rst_in_window);
+        return false;
     }
-    /* fifth: no ACK, no processing. */
-    if (!(th->flags & TCP_ACK))
-        DROP(p, tcp, no_ack);
-    if (pcb->state == TCPS_SYN_RECEIVED) {
-        /* SND.UNA < SEG.ACK =< SND.NXT: ESTABLISHED; otherwise <SEQ=SEG.ACK><CTL=RST>. */
-        if (!seq_lt(pcb->snd_una, th->ack) || seq_gt(th->ack, pcb->snd_max)) {
-            tcp_send_rst_reply(ih, th, 0);
-            DROP(p, tcp, bad_ack);
-        }
-        tcp_rexmit_stop(pcb);
-        pcb->retries = 0;
-        pcb->snd_wnd = th->wnd;
-        pcb->max_snd_wnd = th->wnd;
-        pcb->snd_wl1 = seq;
-        pcb->snd_wl2 = th->ack;
-        tcp_set_state(pcb, TCPS_ESTABLISHED);
-        if (pcb->parent) {
-            struct tcp_pcb *l = pcb->parent;
+    pkb_free(s->p);
+    tcp_reset_by_peer(pcb, pcb->state == TCPS_SYN_RECEIVED ? TS_ECONNREFUSED : TS_ECONNRESET);
+    return false;
+}
 
-            if (l->accept_tail)
-                l->accept_tail->accept_next = pcb;
-            else
-                l->accept_head = pcb;
-            l->accept_tail = pcb;
-            l->n_accept++;
-        }
+/* RFC 9293 3.10.7.4 fourth: a SYN in a synchronized state gets a challenge ACK (RFC 5961 4.2). */
+static bool
+tcp_check_syn(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    if (!(s->th->flags & TCP_SYN))
+        return true;
+    tcp_challenge_ack(pcb);
+    stats_drop(s->p, ST_tcp_syn_in_window);
+    return false;
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth, SYN-RECEIVED: SND.UNA < SEG.ACK =< SND.NXT makes
+ * the connection ESTABLISHED (and ready for accept); otherwise
+ * <SEQ=SEG.ACK><CTL=RST>.
+ */
+static bool
+tcp_ack_synrcvd(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    const struct tcp_hdr *th = s->th;
+
+    if (!seq_lt(pcb->snd_una, th->ack) || seq_gt(th->ack, pcb->snd_max)) {
+        tcp_send_rst_reply(s->ih, th, 0);
+        stats_drop(s->p, ST_tcp_bad_ack);
+        return false;
     }
-    /* RFC 5961 5.2: an ACK outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped. */
+    tcp_rexmit_stop(pcb);
+    pcb->retries = 0;
+    pcb->snd_wnd = th->wnd;
+    pcb->max_snd_wnd = th->wnd;
+    pcb->snd_wl1 = s->seq;
+    pcb->snd_wl2 = th->ack;
+    tcp_set_state(pcb, TCPS_ESTABLISHED);
+    if (pcb->parent)
+        tcp_accept_push(pcb->parent, pcb);
+    return true;
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth: check the ACK field. No ACK, no processing; an ACK
+ * outside [SND.UNA - MAX.SND.WND, SND.NXT] is answered and dropped (RFC 5961
+ * 5.2); a good one goes to tcp_ack_process. False when the segment is done.
+ */
+static bool
+tcp_check_ack(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    const struct tcp_hdr *th = s->th;
+
+    if (!(th->flags & TCP_ACK)) {
+        stats_drop(s->p, ST_tcp_no_ack);
+        return false;
+    }
+    if (pcb->state == TCPS_SYN_RECEIVED && !tcp_ack_synrcvd(pcb, s))
+        return false;
     if (seq_lt(th->ack, pcb->snd_una - pcb->max_snd_wnd) || seq_gt(th->ack, pcb->snd_max)) {
         tcp_send_ack(pcb);
-        DROP(p, tcp, bad_ack);
+        stats_drop(s->p, ST_tcp_bad_ack);
+        return false;
     }
-    tcp_ack_process(pcb, th, seq, dlen, fin);
+    tcp_ack_process(pcb, th, s->seq, s->dlen, s->fin);
     if (pcb->state == TCPS_CLOSED) {
-        pkb_free(p);                          /* LAST-ACK ended: the TCB is gone */
+        pkb_free(s->p);                       /* LAST-ACK ended: the TCB is gone */
+        return false;
+    }
+    return true;
+}
+
+/* In-order text at RCV.NXT, or out of order in place; sets the ACK it needs (RFC 5681 4.2). */
+static void
+tcp_take_text(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    uint32_t off = pcb->rcv.len + (s->seq - pcb->rcv_nxt);
+    struct tcp_range dup = { 0, 0 };
+
+    /* Some of it held out of order already: a D-SACK for that part (RFC 2883 4). */
+    if (!s->dup_noted && tcp_ooo_overlap(pcb, s->seq, s->seq + s->dlen, &dup))
+        tcp_sack_note_dup(pcb, dup.start, dup.end);
+    if (s->seq == pcb->rcv_nxt) {
+        tcp_ring_write_at(&pcb->rcv, off, s->data, s->dlen);
+        pcb->rcv.len += s->dlen;
+        pcb->rcv_nxt += s->dlen;
+        /* Filling a gap is ACKed at once (RFC 5681 4.2); plain data may wait. */
+        if (pcb->nooo > 0)
+            s->ack_now = true;
+        tcp_ooo_advance(pcb);
+        s->need_ack = true;
+        STAT_INC(tcp, data_in);
         return;
     }
+    if (tcp_ooo_add(pcb, s->seq, s->seq + s->dlen)) {
+        /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
+        tcp_ring_write_at(&pcb->rcv, off, s->data, s->dlen);
+        STAT_INC(tcp, ooo_kept);
+    } else {
+        STAT_INC(tcp, ooo_full);
+    }
+    s->dup_now = true;
+    s->fin = false;
+}
 
-    /* sixth: URG is ignored (RFC 9293 3.8.5 allows it; we never deliver urgent data). */
+/*
+ * RFC 9293 3.10.7.4 seventh: process the segment text, in ESTABLISHED,
+ * FIN-WAIT-1 and FIN-WAIT-2 only. Data for a socket already closed resets the
+ * connection: nobody will read it (RFC 1122 4.2.2.13, as Linux).
+ */
+static bool
+tcp_process_text(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    bool receiving = pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
+                     pcb->state == TCPS_FIN_WAIT_2;
 
-    /* Data for a socket already closed: nobody will read it (RFC 1122 4.2.2.13, as Linux). */
-    if (dlen > 0 && pcb->orphan &&
-        (pcb->state == TCPS_FIN_WAIT_1 || pcb->state == TCPS_FIN_WAIT_2)) {
-        pkb_free(p);
+    if (s->dlen == 0)
+        return true;
+    if (pcb->orphan && (pcb->state == TCPS_FIN_WAIT_1 || pcb->state == TCPS_FIN_WAIT_2)) {
+        pkb_free(s->p);
         STAT_INC(tcp, rst_unread);
         tcp_abort(pcb);
-        return;
+        return false;
     }
-
-    /* seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only. */
-    if (dlen > 0 && (pcb->state == TCPS_ESTABLISHED || pcb->state == TCPS_FIN_WAIT_1 ||
-                     pcb->state == TCPS_FIN_WAIT_2)) {
-        uint32_t off = pcb->rcv.len + (seq - pcb->rcv_nxt);
-        struct tcp_range dup = { 0, 0 };
-
-        /* Some of it held out of order already: a D-SACK for that part (RFC 2883 4). */
-        if (!dup_noted && tcp_ooo_overlap(pcb, seq, seq + dlen, &dup))
-            tcp_sack_note_dup(pcb, dup.start, dup.end);
-        if (seq == pcb->rcv_nxt) {
-            ring_write_at(&pcb->rcv, off, data, dlen);
-            pcb->rcv.len += dlen;
-            pcb->rcv_nxt += dlen;
-            /* Filling a gap is ACKed at once (RFC 5681 4.2); plain data may wait. */
-            if (pcb->nooo > 0)
-                ack_now = true;
-            tcp_ooo_advance(pcb);
-            need_ack = true;
-            STAT_INC(tcp, data_in);
-        } else if (tcp_ooo_add(pcb, seq, seq + dlen)) {
-            /* Out of order: keep it in place in the ring, ACK at once (RFC 5681 4.2). */
-            ring_write_at(&pcb->rcv, off, data, dlen);
-            STAT_INC(tcp, ooo_kept);
-            dup_now = true;
-            fin = false;
-        } else {
-            STAT_INC(tcp, ooo_full);
-            dup_now = true;
-            fin = false;
-        }
-    } else if (dlen > 0) {
+    if (receiving)
+        tcp_take_text(pcb, s);
+    else
         STAT_INC(tcp, data_after_fin);        /* the peer already sent its FIN */
-    }
+    return true;
+}
 
-    /* eighth: FIN, once everything before it has arrived. */
-    if (fin && seq + dlen == pcb->rcv_nxt) {
+/* RFC 9293 3.10.7.4 eighth: check the FIN bit, once everything before it has arrived. */
+static void
+tcp_check_fin(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    if (s->fin && s->seq + s->dlen == pcb->rcv_nxt) {
         pcb->rcv_nxt++;
         pcb->fin_rcvd = true;
-        ack_now = true;
+        s->ack_now = true;
         switch (pcb->state) {
         case TCPS_SYN_RECEIVED:
         case TCPS_ESTABLISHED:
@@ -770,21 +817,74 @@ tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th
         default:
             break;                            /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
         }
-    } else if (fin && pcb->state == TCPS_TIME_WAIT) {
-        ack_now = true;
+    } else if (s->fin && pcb->state == TCPS_TIME_WAIT) {
+        s->ack_now = true;
         tcp_timewait_start(pcb);
     }
-    pkb_free(p);
+}
 
-    /* Out of order or duplicate: the duplicate ACK (with SACK blocks) goes at once, before
-     * any data, which a sender would not count as a duplicate ACK (RFC 5681 2, 4.2). */
-    if (dup_now) {
+/*
+ * After the steps: send what the ACK or window opened up, with the ACK owed.
+ * Out of order or duplicate: the duplicate ACK (with SACK blocks) goes at once,
+ * before any data, which a sender would not count as a duplicate ACK (RFC 5681
+ * 2, 4.2). Otherwise a data segment carries our ACK, or tcp_ack_schedule sends it.
+ */
+static void
+tcp_answer(struct tcp_pcb *pcb, struct tcp_rx *s)
+{
+    uint32_t snd_nxt_before;
+
+    if (s->dup_now) {
         tcp_send_ack(pcb);
-        need_ack = ack_now = false;
+        s->need_ack = s->ack_now = false;
     }
-    /* Send what the ACK or window opened up; a data segment carries our ACK. */
     snd_nxt_before = pcb->snd_nxt;
     tcp_output(pcb);
-    if ((need_ack || ack_now) && pcb->snd_nxt == snd_nxt_before)
-        tcp_ack_schedule(pcb, ack_now);
+    if ((s->need_ack || s->ack_now) && pcb->snd_nxt == snd_nxt_before)
+        tcp_ack_schedule(pcb, s->ack_now);
+}
+
+/*
+ * RFC 9293 3.10.7: a segment arrives for pcb. LISTEN and SYN-SENT have their
+ * own sections (3.10.7.2, 3.10.7.3); every other state takes the steps of
+ * 3.10.7.4 in the RFC's order. Each step returns false once the segment is
+ * done with (dropped and counted, or the connection reset or gone).
+ */
+void
+tcp_segment_arrives(struct tcp_pcb *pcb, struct pkb *p, const struct tcp_hdr *th,
+                    const struct ipv4_hdr *ih)
+{
+    uint32_t dlen = (uint32_t)(p->len - th->hlen);
+    bool fin = th->flags & TCP_FIN;
+    struct tcp_rx s = {
+        .p = p, .th = th, .ih = ih, .data = p->data + th->hlen, .seq = th->seq, .dlen = dlen,
+        .seglen = dlen + ((th->flags & TCP_SYN) ? 1 : 0) + (fin ? 1 : 0),
+        .wnd = tcp_rcv_window(pcb), .fin = fin,
+    };
+
+    if (pcb->state == TCPS_LISTEN) {
+        tcp_listen_input(pcb, p, th, ih);
+        return;
+    }
+    if (pcb->state == TCPS_SYN_SENT) {
+        tcp_synsent_input(pcb, p, th, ih);
+        return;
+    }
+    if (pcb->state == TCPS_CLOSED)
+        DROP(p, tcp, closed);
+    if (!tcp_check_sequence(pcb, &s))     /* first */
+        return;
+    if (!tcp_check_rst(pcb, &s))          /* second */
+        return;
+    /* third, security: we send and honour no IP security options; nothing to check. */
+    if (!tcp_check_syn(pcb, &s))          /* fourth */
+        return;
+    if (!tcp_check_ack(pcb, &s))          /* fifth */
+        return;
+    /* sixth: URG is ignored (RFC 9293 3.8.5 allows it; we never deliver urgent data). */
+    if (!tcp_process_text(pcb, &s))       /* seventh */
+        return;
+    tcp_check_fin(pcb, &s);               /* eighth */
+    pkb_free(p);
+    tcp_answer(pcb, &s);
 }

@@ -10,7 +10,7 @@
  * SWS avoidance (RFC 1122 4.2.3.4), Limited Transmit (RFC 3042); ACKs may
  * wait for the delayed-ACK timer (tcp_ack_schedule). Calls ipv4_output.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "ipv4.h"
 #include "netif.h"
 #include "route.h"
@@ -21,121 +21,64 @@
 
 #include <string.h>
 
-/*
- *  0                   1                   2                   3
- *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |          Source Port          |       Destination Port        |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                        Sequence Number                        |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                    Acknowledgment Number                      |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |  Data |       |C|E|U|A|P|R|S|F|                               |
- * | Offset| Rsrvd |W|C|R|C|S|S|Y|I|            Window             |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |           Checksum            |         Urgent Pointer        |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * |                    Options (MSS on SYNs)      |    Padding    |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- */
-
-void
-tcp_flags_str(uint8_t f, char out[8])
-{
-    int i = 0;
-
-    if (f & TCP_SYN) out[i++] = 'S';
-    if (f & TCP_FIN) out[i++] = 'F';
-    if (f & TCP_RST) out[i++] = 'R';
-    if (f & TCP_PSH) out[i++] = 'P';
-    if (f & TCP_ACK) out[i++] = '.';
-    if (f & TCP_URG) out[i++] = 'U';
-    out[i] = '\0';
-}
+/* One segment to send: addresses, the header, and len payload bytes at off in ring. */
+struct tcp_tx {
+    uint32_t src, dst;
+    struct tcp_hdr h;
+    const struct tcp_ring *ring;  /* NULL when len is 0 */
+    uint32_t off, len;
+};
 
 /*
- * The options of a segment as tcpdump shows them, for the trace:
- * " <mss 1460,sackOK>", " <sack 1001-2461 3921-5381>", or "" when none.
- */
-void
-tcp_opts_str(const struct tcp_hdr *h, char *out, size_t n)
-{
-    size_t k = 0;
-    const char *sep = " <";
-
-    out[0] = '\0';
-    if (h->mss) {
-        k += (size_t)snprintf(out + k, n - k, "%smss %u", sep, h->mss);
-        sep = ",";
-    }
-    if (h->sack_perm && k < n) {
-        k += (size_t)snprintf(out + k, n - k, "%ssackOK", sep);
-        sep = ",";
-    }
-    for (unsigned i = 0; i < h->nsack && k < n; i++) {
-        k += (size_t)snprintf(out + k, n - k, "%s%u-%u", i == 0 ? (*sep == ',' ? ",sack " :
-                              " <sack ") : " ", h->sack[i].start, h->sack[i].end);
-        sep = ",";
-    }
-    if (k > 0 && k < n)
-        snprintf(out + k, n - k, ">");
-}
-
-/*
- * Build and send one segment. Payload: n bytes at offset off of the send
- * ring; opt/optlen: the options, already padded to a multiple of 4.
- * Returns what ipv4_output returns.
+ * Allocate a buffer for tx, write its header (tcp_emit) and payload, fill in
+ * the checksum and hand it to IPv4. Returns what ipv4_output returns.
  */
 static int
-tcp_emit(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t seq, uint32_t ack,
-         uint8_t flags, uint16_t wnd, const struct tcp_ring *ring, uint32_t off, uint32_t n,
-         const uint8_t *opt, size_t optlen)
+tcp_send_segment(const struct tcp_tx *tx)
 {
     struct pkb *p = pkb_alloc();
-    size_t hlen = TCP_HDR_MIN + optlen;
+    size_t hlen = tcp_emit_len(&tx->h);
     uint8_t *b;
-    struct wr w;
     uint32_t sum;
 
     if (p == NULL)
         return TS_ENOMEM;
-    b = pkb_put(p, hlen + n);
+    b = pkb_put(p, hlen + tx->len);
     if (b == NULL) {
         pkb_free(p);
         return TS_EMSGSIZE;
     }
-    w = wr_init(b, hlen);
-    wr_be16(&w, sport);
-    wr_be16(&w, dport);
-    wr_be32(&w, seq);
-    wr_be32(&w, (flags & TCP_ACK) ? ack : 0);
-    wr_u8(&w, (uint8_t)((hlen / 4) << 4));
-    wr_u8(&w, flags);
-    wr_be16(&w, wnd);
-    wr_be16(&w, 0);                       /* checksum below */
-    wr_be16(&w, 0);                       /* urgent pointer: we never send urgent data */
-    for (size_t i = 0; i < optlen; i++)
-        wr_u8(&w, opt[i]);
-    if (n)
-        ring_read_at(ring, off, b + hlen, n);
+    tcp_emit(b, &tx->h);
+    if (tx->len)
+        tcp_ring_read_at(tx->ring, tx->off, b + hlen, tx->len);
     /* RFC 9293 3.1: the checksum covers the pseudo-header, header and data. */
-    sum = csum_pseudo(src, dst, IPPROTO_TCP_, (uint16_t)(hlen + n));
-    put_be16(b + 16, csum_fold(csum_add(sum, b, hlen + n)));
+    sum = csum_pseudo(tx->src, tx->dst, IPPROTO_TCP_, (uint16_t)(hlen + tx->len));
+    put_be16(b + TCP_CSUM_OFF, csum_fold(csum_add(sum, b, hlen + tx->len)));
     if (trace_on) {
         char s1[IP4_STRLEN], s2[IP4_STRLEN], fl[8], os[128];
-        struct tcp_hdr h;
+        const struct tcp_hdr *h = &tx->h;
 
-        tcp_flags_str(flags, fl);
-        os[0] = '\0';
-        if (optlen && tcp_parse(b, hlen + n, &h) == TS_OK)
-            tcp_opts_str(&h, os, sizeof(os));
-        TRACE_OUT(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %u%s", ip4_str(src, s1),
-                  sport, ip4_str(dst, s2), dport, fl, seq, (flags & TCP_ACK) ? ack : 0, wnd, n,
-                  os);
+        tcp_flags_str(h->flags, fl);
+        tcp_opts_str(h, os, sizeof(os));
+        TRACE_OUT(p, "tcp", "%s:%u > %s:%u [%s] seq %u ack %u win %u len %u%s",
+                  ip4_str(tx->src, s1), h->sport, ip4_str(tx->dst, s2), h->dport, fl, h->seq,
+                  (h->flags & TCP_ACK) ? h->ack : 0, h->wnd, tx->len, os);
     }
     STAT_INC(tcp, tx);
-    return ipv4_output(p, src, dst, IPPROTO_TCP_, 0);
+    return ipv4_output(p, tx->src, tx->dst, IPPROTO_TCP_, 0);
+}
+
+/* A segment with no payload and no options from src:sport to dst:dport. */
+static int
+tcp_send_bare(uint32_t src, uint16_t sport, uint32_t dst, uint16_t dport, uint32_t seq,
+              uint32_t ack, uint8_t flags)
+{
+    struct tcp_tx tx = {
+        .src = src, .dst = dst,
+        .h = { .sport = sport, .dport = dport, .seq = seq, .ack = ack, .flags = flags },
+    };
+
+    return tcp_send_segment(&tx);
 }
 
 /* Our MSS: what fits in the outgoing interface's MTU (RFC 9293 3.7.1). */
@@ -178,32 +121,27 @@ tcp_set_snd_mss(struct tcp_pcb *pcb, uint16_t peer_mss)
  * needs: MSS and SACK-permitted on a SYN (RFC 9293 3.7.1, RFC 2018 2); SACK
  * blocks when data is missing or a duplicate arrived (RFC 2018 4, RFC 2883),
  * as many as fit beside the payload within the peer's MSS (RFC 6691).
+ * Payload: n bytes at offset off of the send ring.
  */
 static int
-tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n)
+tcp_send_conn(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uint32_t n)
 {
     uint16_t wnd = tcp_rcv_window(pcb);
-    uint8_t opt[40];
-    size_t optlen = 0;
+    struct tcp_tx tx = {
+        .src = pcb->local_ip, .dst = pcb->remote_ip,
+        .h = { .sport = pcb->local_port, .dport = pcb->remote_port, .seq = seq,
+               .ack = pcb->rcv_nxt, .flags = flags, .wnd = wnd },
+        .ring = &pcb->snd, .off = off, .len = n,
+    };
     int err;
 
     if (flags & TCP_SYN) {
-        uint16_t mss = tcp_our_mss(pcb);
-
-        opt[0] = 2;                       /* kind 2: MSS (RFC 9293 3.2) */
-        opt[1] = 4;
-        put_be16(opt + 2, mss);
-        optlen = 4;
+        tx.h.mss = tcp_our_mss(pcb);      /* RFC 9293 3.2 */
         /* We offer SACK on our SYN, and on a SYN-ACK only if the SYN offered it. */
-        if (pcb->sack_ok || (pcb->state == TCPS_SYN_SENT && !tcp_config_get()->no_sack)) {
-            opt[4] = 1;                   /* NOP, NOP, kind 4 length 2 */
-            opt[5] = 1;
-            opt[6] = 4;
-            opt[7] = 2;
-            optlen = 8;
-        }
+        tx.h.sack_perm = pcb->sack_ok || (pcb->state == TCPS_SYN_SENT &&
+                                          !tcp_config_get()->no_sack);
     } else if ((flags & TCP_ACK) && pcb->sack_ok && n + 12 <= pcb->snd_mss) {
-        optlen = tcp_sack_option(pcb, opt, pcb->snd_mss - n);
+        tcp_sack_blocks(pcb, &tx.h, pcb->snd_mss - n);
     }
     pcb->rcv_wnd_adv = wnd;
     if (flags & TCP_ACK) {
@@ -213,8 +151,7 @@ tcp_emit_pcb(struct tcp_pcb *pcb, uint32_t seq, uint8_t flags, uint32_t off, uin
         pcb->wnd_update_due = false;
         timer_cancel(&pcb->delack);
     }
-    err = tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, seq,
-                   pcb->rcv_nxt, flags, wnd, &pcb->snd, off, n, opt, optlen);
+    err = tcp_send_segment(&tx);
     if (err < 0 && (n || (flags & (TCP_SYN | TCP_FIN)))) {
         /* Not handed to the interface (no buffer, too big, no route): the caller keeps
          * SND.NXT where it was and the retransmission timer tries again. */
@@ -233,7 +170,7 @@ tcp_send_syn(struct tcp_pcb *pcb)
 {
     uint8_t flags = pcb->state == TCPS_SYN_RECEIVED ? (TCP_SYN | TCP_ACK) : TCP_SYN;
 
-    tcp_emit_pcb(pcb, pcb->iss, flags, 0, 0);
+    tcp_send_conn(pcb, pcb->iss, flags, 0, 0);
     pcb->snd_nxt = pcb->iss + 1;
     pcb->snd_max = pcb->snd_nxt;
     tcp_rexmit_restart(pcb);
@@ -242,7 +179,7 @@ tcp_send_syn(struct tcp_pcb *pcb)
 void
 tcp_send_ack(struct tcp_pcb *pcb)
 {
-    tcp_emit_pcb(pcb, pcb->snd_nxt, TCP_ACK, 0, 0);
+    tcp_send_conn(pcb, pcb->snd_nxt, TCP_ACK, 0, 0);
 }
 
 /* RFC 9293 3.10.4 ABORT: <SEQ=SND.NXT><CTL=RST>. */
@@ -250,8 +187,8 @@ void
 tcp_send_rst(struct tcp_pcb *pcb)
 {
     STAT_INC(tcp, rst_out);
-    tcp_emit(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, pcb->snd_nxt, 0,
-             TCP_RST, 0, NULL, 0, 0, NULL, 0);
+    tcp_send_bare(pcb->local_ip, pcb->local_port, pcb->remote_ip, pcb->remote_port, pcb->snd_nxt,
+                  0, TCP_RST);
 }
 
 /* RFC 9293 3.10.7.1: the reset for a segment that belongs to no connection. */
@@ -260,11 +197,10 @@ tcp_send_rst_reply(const struct ipv4_hdr *ih, const struct tcp_hdr *th, size_t s
 {
     STAT_INC(tcp, rst_out);
     if (th->flags & TCP_ACK)
-        tcp_emit(ih->dst, th->dport, ih->src, th->sport, th->ack, 0, TCP_RST, 0, NULL, 0, 0, NULL,
-                 0);
+        tcp_send_bare(ih->dst, th->dport, ih->src, th->sport, th->ack, 0, TCP_RST);
     else
-        tcp_emit(ih->dst, th->dport, ih->src, th->sport, 0, th->seq + (uint32_t)seglen,
-                 TCP_RST | TCP_ACK, 0, NULL, 0, 0, NULL, 0);
+        tcp_send_bare(ih->dst, th->dport, ih->src, th->sport, 0, th->seq + (uint32_t)seglen,
+                      TCP_RST | TCP_ACK);
 }
 
 /* Our FIN has been sent and acknowledged. */
@@ -356,7 +292,8 @@ tcp_output(struct tcp_pcb *pcb)
         } else {
             /* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets one new
              * segment out beyond cwnd, so that a small flight can still make three. */
-            if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < 3 && !resend)
+            if (!pcb->in_recovery && pcb->dupacks > 0 && pcb->dupacks < TCP_DUPACK_THRESH &&
+                !resend)
                 cwnd += pcb->dupacks * mss;
             wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
             usable = seq_gt(pcb->snd_una + wnd, pcb->snd_nxt) ? pcb->snd_una + wnd - pcb->snd_nxt
@@ -377,7 +314,7 @@ tcp_output(struct tcp_pcb *pcb)
             flags |= TCP_PSH;
         if (fin)
             flags |= TCP_FIN;
-        if (tcp_emit_pcb(pcb, pcb->snd_nxt, flags, off, n) < 0) {
+        if (tcp_send_conn(pcb, pcb->snd_nxt, flags, off, n) < 0) {
             /* Not handed down (no buffer, too big): SND.NXT stays, and the timer sends it
              * again as it would a lost segment (tcp_rexmit_fire). */
             pcb->tx_failed = true;
@@ -434,8 +371,8 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     uint8_t flags = TCP_ACK;
 
     if (pcb->state == TCPS_SYN_SENT || pcb->state == TCPS_SYN_RECEIVED) {
-        tcp_emit_pcb(pcb, pcb->iss, pcb->state == TCPS_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0,
-                     0);
+        tcp_send_conn(pcb, pcb->iss, pcb->state == TCPS_SYN_SENT ? TCP_SYN : TCP_SYN | TCP_ACK, 0,
+                      0);
         return;
     }
     if (pcb->fin_sent && data > 0 && seq_geq(pcb->fin_seq, pcb->snd_una))
@@ -445,7 +382,7 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
     if (data == 0 && pcb->snd.len > 0 && pcb->snd_wnd == 0) {
         /* Zero-window probe: one byte beyond the window (RFC 9293 3.8.6.1); PSH when
          * it is the last byte queued (RFC 1122 4.2.2.2). */
-        tcp_emit_pcb(pcb, pcb->snd_una, pcb->snd.len == 1 ? TCP_ACK | TCP_PSH : TCP_ACK, 0, 1);
+        tcp_send_conn(pcb, pcb->snd_una, pcb->snd.len == 1 ? TCP_ACK | TCP_PSH : TCP_ACK, 0, 1);
         if (seq_lt(pcb->snd_nxt, pcb->snd_una + 1))
             pcb->snd_nxt = pcb->snd_una + 1;
         if (seq_lt(pcb->snd_max, pcb->snd_nxt))
@@ -459,7 +396,7 @@ tcp_retransmit_first(struct tcp_pcb *pcb)
         flags |= TCP_FIN;                 /* the FIN is the earliest, or rides along */
     if (n == 0 && !(flags & TCP_FIN))
         return;
-    tcp_emit_pcb(pcb, pcb->snd_una, flags, 0, n);
+    tcp_send_conn(pcb, pcb->snd_una, flags, 0, n);
 }
 
 /*
@@ -477,7 +414,7 @@ tcp_send_seg(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
         flags |= TCP_PSH;
     if (fin)
         flags |= TCP_FIN;
-    return tcp_emit_pcb(pcb, start, flags, start - pcb->snd_una, n);
+    return tcp_send_conn(pcb, start, flags, start - pcb->snd_una, n);
 }
 
 /* Send our ACK now, or let it wait for a second segment or the delayed-ACK timer. */

@@ -7,7 +7,7 @@
  * and reordering timers); calls tcp_out.c to send. Connections without SACK
  * use NewReno in tcp_in.c. docs/tcp.md walks through it.
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "stats.h"
 #include "trace.h"
 
@@ -47,51 +47,47 @@ tcp_sack_note_dup(struct tcp_pcb *pcb, uint32_t start, uint32_t end)
 }
 
 /*
- * Write the SACK option into opt (NOP, NOP, kind 5, length, blocks) with at
- * most as many blocks as fit in `room` bytes; return its length, 0 if there
- * is nothing to report. Order (RFC 2018 4, RFC 2883 4): the D-SACK block,
- * then the range that contains it, then the most recently changed ranges.
+ * Put the SACK blocks to report into h->sack (h->nsack of them), as many as
+ * fit in `room` bytes of options with NOP, NOP, kind and length; return how
+ * many. Order (RFC 2018 4, RFC 2883 4): the D-SACK block, then the range that
+ * contains it, then the most recently changed ranges.
  */
-size_t
-tcp_sack_option(struct tcp_pcb *pcb, uint8_t *opt, size_t room)
+unsigned
+tcp_sack_blocks(struct tcp_pcb *pcb, struct tcp_hdr *h, size_t room)
 {
-    struct tcp_range b[TCP_SACK_MAX];
     unsigned nb = 0, fit, i;
     int holder = -1;
     bool with_dsack = pcb->dsack_pending;
-    struct wr w;
 
+    h->nsack = 0;
     if (with_dsack) {
-        b[nb++] = pcb->dsack;
+        h->sack[nb].start = pcb->dsack.start;
+        h->sack[nb++].end = pcb->dsack.end;
         for (i = 0; i < (unsigned)pcb->nooo; i++) {
             if (seq_leq(pcb->ooo[i].start, pcb->dsack.start) &&
                 seq_geq(pcb->ooo[i].end, pcb->dsack.end)) {
                 holder = (int)i;
-                b[nb++] = pcb->ooo[i];
+                h->sack[nb].start = pcb->ooo[i].start;
+                h->sack[nb++].end = pcb->ooo[i].end;
                 break;
             }
         }
     }
-    for (i = 0; i < (unsigned)pcb->nooo && nb < TCP_SACK_MAX; i++)
-        if ((int)i != holder)
-            b[nb++] = pcb->ooo[i];
+    for (i = 0; i < (unsigned)pcb->nooo && nb < TCP_SACK_MAX; i++) {
+        if ((int)i != holder) {
+            h->sack[nb].start = pcb->ooo[i].start;
+            h->sack[nb++].end = pcb->ooo[i].end;
+        }
+    }
     fit = room >= 12 ? (unsigned)((room - 4) / 8) : 0;
     if (nb > fit)
         nb = fit;
     if (nb == 0)
         return 0;
-    w = wr_init(opt, 4 + 8 * nb);
-    wr_u8(&w, 1);                         /* NOP, NOP: the blocks stay 32-bit aligned */
-    wr_u8(&w, 1);
-    wr_u8(&w, 5);                         /* kind 5: SACK */
-    wr_u8(&w, (uint8_t)(2 + 8 * nb));
-    for (i = 0; i < nb; i++) {
-        wr_be32(&w, b[i].start);
-        wr_be32(&w, b[i].end);
-    }
+    h->nsack = (uint8_t)nb;
     if (with_dsack)
         pcb->dsack_pending = false;       /* a D-SACK is reported once */
-    return 4 + 8 * nb;
+    return nb;
 }
 
 /* --- the scoreboard ------------------------------------------------------------------------ */
@@ -254,7 +250,7 @@ rack_reo_wnd(struct tcp_pcb *pcb)
     uint32_t w;
 
     if (!pcb->reordering_seen &&
-        (pcb->in_recovery || pcb->rto_recovery || segs_sacked(pcb) >= 3))
+        (pcb->in_recovery || pcb->rto_recovery || segs_sacked(pcb) >= TCP_DUPACK_THRESH))
         return 0;
     w = pcb->min_rtt_us / 4 * pcb->reo_wnd_mult;
     if (pcb->rtt_valid && w > pcb->srtt_us)

@@ -7,7 +7,7 @@
  * the orphan timer that resets a closed socket's connection that stopped
  * making progress (as Linux's tcp_orphan_retries and tcp_fin_timeout do).
  */
-#include "tcp.h"
+#include "tcp_var.h"
 #include "stats.h"
 #include "trace.h"
 

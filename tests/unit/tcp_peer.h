@@ -8,7 +8,7 @@
 #define TS_UT_TCP_PEER_H
 
 #include "helpers.h"
-#include "../../stack/tcp.h"
+#include "../../stack/tcp_var.h"
 
 #define PEER_PORT 40000
 #define OUR_PORT  7

@@ -6,7 +6,7 @@
 #include "helpers.h"
 #include "tcp_peer.h"
 
-#include "../../stack/tcp.h"
+#include "../../stack/tcp_var.h"
 #include "../../stack/clock.h"
 #include "../../stack/stack.h"
 #include "../../stack/stats.h"
