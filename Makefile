@@ -33,7 +33,7 @@ endif
 B := build/$(CONF)
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wpointer-arith -Wvla
+           -Wpointer-arith -Wvla -Wconversion
 CSTD    := -std=gnu11
 SANFLAGS := -fsanitize=address,undefined
 OPT     := -O2 -g

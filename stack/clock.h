@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define US_PER_MS  1000ull
-#define US_PER_SEC 1000000ull
+#define US_PER_MS  ((uint64_t)1000)
+#define US_PER_SEC ((uint64_t)1000000)
 
 /* Microseconds since the stack started (real) or since 0 (virtual). */
 uint64_t clock_now(void);

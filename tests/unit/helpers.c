@@ -294,7 +294,7 @@ ut_learn(uint32_t ip, const uint8_t mac[6])
     ut_inject(f, len);
     len = ut_pop(f);
     ck_assert_uint_eq(len, 60);
-    ck_assert_uint_eq(f[12] << 8 | f[13], 0x0806);
+    ck_assert_int_eq(f[12] << 8 | f[13], 0x0806);
     ck_assert_uint_eq(f[14 + 7], 2);                /* a reply */
     ck_assert_uint_eq(capture_count(), 0);
     ck_assert_int_eq(arp_lookup(ip, got), 1);

@@ -115,13 +115,15 @@ pop_seg(struct seg *s)
         if (t[i] == 4 && t[i + 1] == 2)
             s->sack_perm = true;
         if (t[i] == 5) {
-            ck_assert_uint_eq((t[i + 1] - 2) % 8, 0);
-            s->nsack = (t[i + 1] - 2) / 8;
+            ck_assert_int_eq((t[i + 1] - 2) % 8, 0);
+            s->nsack = (unsigned)(t[i + 1] - 2) / 8;
             for (unsigned k = 0; k < s->nsack; k++) {
                 const uint8_t *e = t + i + 2 + 8 * k;
 
-                s->sack[k][0] = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | e[2] << 8 | e[3];
-                s->sack[k][1] = (uint32_t)e[4] << 24 | (uint32_t)e[5] << 16 | e[6] << 8 | e[7];
+                s->sack[k][0] = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 |
+                                (uint32_t)e[2] << 8 | e[3];
+                s->sack[k][1] = (uint32_t)e[4] << 24 | (uint32_t)e[5] << 16 |
+                                (uint32_t)e[6] << 8 | e[7];
             }
         }
         i += t[i + 1];

@@ -504,7 +504,7 @@ START_TEST(test_icmp_loopback_echo)
     for (int i = 0; i < 2; i++) {
         const uint8_t *h = seen[i].frame + 14;
 
-        ck_assert_uint_eq(seen[i].dir, dirs[i]);
+        ck_assert_int_eq(seen[i].dir, dirs[i]);
         ck_assert_str_eq(seen[i].ifname, "lo");
         ck_assert_uint_eq(seen[i].len, 14 + 20 + len);
         ck_assert_mem_eq(seen[i].frame, ut_mac_zero, 6);    /* as on Linux's lo */

@@ -451,7 +451,7 @@ START_TEST(test_socket_poll_timeout)
     ck_assert_int_eq(ts_poll(&p, 1, 0), 0);                    /* one turn, no wait */
     ck_assert_uint_eq(clock_now(), t0);
     ck_assert_int_eq(ts_poll(&p, 1, 250), 0);
-    ck_assert_uint_eq(p.revents, 0);
+    ck_assert_int_eq(p.revents, 0);
     ck_assert_uint_eq(clock_now(), t0 + 250 * US_PER_MS);
     ck_assert_int_eq(ts_poll(NULL, 0, 1000), 0);               /* a plain sleep */
     ck_assert_uint_eq(clock_now(), t0 + 1250 * US_PER_MS);

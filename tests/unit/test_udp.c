@@ -351,7 +351,7 @@ START_TEST(test_udp_send_waits_for_arp)
 
     ck_assert_int_eq(ts_sendto(fd, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
     ck_assert_uint_eq(ut_pop(f), 60);
-    ck_assert_uint_eq(f[12] << 8 | f[13], 0x0806);          /* an ARP request first */
+    ck_assert_int_eq(f[12] << 8 | f[13], 0x0806);          /* an ARP request first */
     ut_inject(f, ut_arp_frame(f, ut_mac_us, ut_mac_peer, 2, ut_mac_peer, UT_IP_PEER, ut_mac_us,
                               UT_IP_US));
     expect_udp_sent(&s, UT_IP_US, UT_IP_PEER, 9, 1);
