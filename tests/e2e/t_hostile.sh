@@ -67,16 +67,6 @@ rss_within() {
     [ $((now - $1)) -le "$2" ]
 }
 
-# moved A B NAME...: "NAME +delta" for each counter, between snapshots A and B.
-moved() {
-    local a=$1 b=$2 n out=
-    shift 2
-    for n in "$@"; do
-        out+="${out:+, }$n +$(($(stat_get "$b" "$n") - $(stat_get "$a" "$n")))"
-    done
-    echo "$out"
-}
-
 # cpu_ticks: user + system clock ticks the stack has used (from /proc/PID/stat).
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$STACK_PID/stat"

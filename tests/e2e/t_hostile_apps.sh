@@ -29,16 +29,6 @@ part() {
 }
 
 
-# moved A B NAME...: "NAME +delta" for each counter, between snapshots A and B.
-moved() {
-    local a=$1 b=$2 n out=
-    shift 2
-    for n in "$@"; do
-        out+="${out:+, }$n +$(($(stat_get "$b" "$n" || echo 0) - $(stat_get "$a" "$n" || echo 0)))"
-    done
-    echo "$out"
-}
-
 # http_code FROM URL: the status code curl got (FROM: in_lab or in_peer), 3 s at most.
 http_code() {
     "$1" curl -s -o "$TMP/body" -w '%{http_code}' --max-time 3 "$2"

@@ -49,16 +49,7 @@ host)
     SERVER=${TS_PEER_IP%/*}
     # The server under test takes STACK_PID, so lib.sh's stop, watchdog and teardown apply.
     [ -x "$BIN_DIR/http-host" ] || setup_fail "no $BIN_DIR/http-host (run make)"
-    ip netns exec "$TS_PEER_NS" "$BIN_DIR/http-host" --root "$WWW" --idle-timeout "$IDLE" \
-        >"$TMP/stack.out" 2>&1 &
-    STACK_PID=$!
-    start_watchdog "$STACK_PID"
-    for ((i = 0; i < 200; i++)); do
-        grep -q 'http-host: ready' "$TMP/stack.out" && break
-        stack_alive || break
-        sleep 0.05
-    done
-    grep -q 'http-host: ready' "$TMP/stack.out" || setup_fail "http-host did not start"
+    start_http_host --root "$WWW" --idle-timeout "$IDLE"
     note "http-host pid $STACK_PID ready in netns $TS_PEER_NS (T_HTTP_SERVER=host)"
     ;;
 *)

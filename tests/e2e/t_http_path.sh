@@ -210,16 +210,7 @@ stack_stop
 if [ -x "$BIN_DIR/http-host" ]; then
     check host.root_slash_refused refuses_root ip netns exec "$TS_PEER_NS" "$BIN_DIR/http-host" \
         --root /
-    # The server under test takes STACK_PID, so lib.sh's stop, watchdog and teardown apply.
-    ip netns exec "$TS_PEER_NS" "$BIN_DIR/http-host" --root "$WWW" >"$TMP/stack.out" 2>&1 &
-    STACK_PID=$!
-    start_watchdog "$STACK_PID"
-    for ((i = 0; i < 200; i++)); do
-        grep -q 'http-host: ready' "$TMP/stack.out" && break
-        stack_alive || break
-        sleep 0.05
-    done
-    grep -q 'http-host: ready' "$TMP/stack.out" || setup_fail "http-host did not start"
+    start_http_host --root "$WWW"
     SERVER=${TS_PEER_IP%/*}
     URL=http://$SERVER
     hostile host

@@ -155,13 +155,9 @@ class Lab:
         got, seen = self.from_stack(time.monotonic() + timeout, is_reply)
         return (got[:-1] if seen else got), seen
 
-    def exchange(self, frames, timeout=3.0):
-        """Send frames, then a barrier. Returns what the stack sent in answer (barrier excluded).
-
-        Frames the stack sends on its own (ARP requests to resolve the host before replying
-        to the barrier) are included; callers filter what matters to them.
-        """
-        # Drain anything already queued (earlier traffic) so it is not blamed on this probe.
+    def drain(self):
+        """Throw away the frames already queued (earlier traffic), so that what comes next is
+        not blamed on them."""
         self.rx.setblocking(False)
         try:
             while True:
@@ -169,6 +165,14 @@ class Lab:
         except BlockingIOError:
             pass
         self.rx.setblocking(True)
+
+    def exchange(self, frames, timeout=3.0):
+        """Send frames, then a barrier. Returns what the stack sent in answer (barrier excluded).
+
+        Frames the stack sends on its own (ARP requests to resolve the host before replying
+        to the barrier) are included; callers filter what matters to them.
+        """
+        self.drain()
         for f in frames:
             self.send(f)
         got, seen = self.barrier(timeout)

@@ -258,6 +258,34 @@ stat_get() {
     awk -v n="$2" '$1 == n { v = $2; found = 1 } END { if (!found) exit 1; print v }' "$1"
 }
 
+# moved A B NAME...: "NAME +delta" for each counter, between snapshots A and B (a counter
+# missing from a snapshot counts as 0).
+moved() {
+    local a=$1 b=$2 n out=
+    shift 2
+    for n in "$@"; do
+        out+="${out:+, }$n +$(($(stat_get "$b" "$n" || echo 0) - $(stat_get "$a" "$n" || echo 0)))"
+    done
+    echo "$out"
+}
+
+# start_http_host ARGS...: the HTTP server on the kernel's sockets (http-host) in the peer
+# namespace as the server under test: it takes STACK_PID, so stop, watchdog and teardown
+# apply. Waits (10 s at most) for its ready line.
+start_http_host() {
+    local i bin
+    bin=$(dirname "$(readlink -f "$TAPSTACK")")/http-host
+    ip netns exec "$TS_PEER_NS" "$bin" "$@" >"$TMP/stack.out" 2>&1 &
+    STACK_PID=$!
+    start_watchdog "$STACK_PID"
+    for ((i = 0; i < 200; i++)); do
+        grep -q 'http-host: ready' "$TMP/stack.out" && break
+        stack_alive || break
+        sleep 0.05
+    done
+    grep -q 'http-host: ready' "$TMP/stack.out" || setup_fail "http-host did not start"
+}
+
 # stack_stats NAME: the current value of one counter.
 stack_stats() {
     stack_snapshot "$TMP/stats.now" >/dev/null || return 1

@@ -76,13 +76,7 @@ else:
 def exchange(lab, frames, timeout=5.0):
     """Send frames, then an echo request from 10.0.0.1; return (frames the stack sent before
     the echo reply, the echo reply). Like Lab.exchange, but the reply is kept: its MAC counts."""
-    lab.rx.setblocking(False)
-    try:
-        while True:
-            lab.rx.recv(65536)
-    except BlockingIOError:
-        pass
-    lab.rx.setblocking(True)
+    lab.drain()
     for f in frames:
         lab.send(f)
     ident, seq = rnd.randrange(0x1000, 0xFFFF), rnd.randrange(1, 0xFFFF)
